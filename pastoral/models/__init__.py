@@ -1,0 +1,31 @@
+from pastoral.models.audit import AuditChainHead, AuditEvent
+from pastoral.models.learners import Contact, Learner
+from pastoral.models.people import Membership, Role, User
+from pastoral.models.school import (
+    AcademicYear,
+    Agency,
+    Closure,
+    RegGroup,
+    School,
+    Term,
+    Trust,
+    YearGroup,
+)
+
+__all__ = [
+    "AcademicYear",
+    "Agency",
+    "AuditChainHead",
+    "AuditEvent",
+    "Closure",
+    "Contact",
+    "Learner",
+    "Membership",
+    "RegGroup",
+    "Role",
+    "School",
+    "Term",
+    "Trust",
+    "User",
+    "YearGroup",
+]

@@ -1,0 +1,113 @@
+"""The audit trail: append-only, hash-chained per school.
+
+Rows are written only by pastoral.audit.record(). The model refuses updates
+and deletes; on PostgreSQL a trigger refuses them too (migration 0002), and
+`manage.py verify_audit` re-computes the chain to prove nothing was altered,
+removed or inserted out of order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")
+
+    # bulk_update goes through update(); bulk_create is allowed only via record().
+
+
+class AuditEvent(models.Model):
+    school = models.ForeignKey(
+        "pastoral.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seq = models.PositiveBigIntegerField(help_text="Position in the school's chain, from 1")
+    created_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=254, blank=True, help_text="e-mail at the time, or 'system'"
+    )
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    learner = models.ForeignKey(
+        "pastoral.Learner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="auditevent_unique_seq")
+        ]
+        indexes = [
+            models.Index(fields=["school", "learner", "-created_at"]),
+            models.Index(fields=["school", "object_type", "object_id"]),
+            models.Index(fields=["school", "actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events cannot be deleted.")
+
+    def payload(self) -> str:
+        """The canonical text that the hash covers."""
+        return json.dumps(
+            {
+                "school": self.school_id,
+                "seq": self.seq,
+                "created_at": self.created_at.isoformat(),
+                "actor": self.actor_id,
+                "actor_label": self.actor_label,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "learner": self.learner_id,
+                "changes": self.changes,
+                "ip": self.ip,
+                "user_agent": self.user_agent,
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.payload().encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The last link of one school's chain; locked while an event is appended."""
+
+    school_key = models.PositiveBigIntegerField(
+        unique=True, help_text="school id, or 0 for events with no school"
+    )
+    seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"chain {self.school_key} at {self.seq}"

@@ -1,0 +1,1 @@
+"""World hooks from the apps (see tests/conftest.py WORLD_HOOKS)."""
