@@ -158,7 +158,7 @@ STORAGES = {
 # Attachments and generated reports: outside static/, never served directly.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
-MEDIA_URL = None
+MEDIA_URL = "/not-served/"  # private files go only through permission-checked views
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 40, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
