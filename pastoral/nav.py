@@ -38,3 +38,39 @@ def items_for(scope: Scope | None) -> list[NavItem]:
         and (item.roles is None or scope.has(*item.roles))
     ]
     return sorted(visible, key=lambda item: (item.order, item.label))
+
+
+@dataclass(frozen=True)
+class LearnerLink:
+    """A button on the learner's directory card leading to an app's page about them."""
+
+    label: str
+    url_name: str  # reversed with kwargs {"pk": learner.pk}
+    order: int = 50
+    cap: Cap | None = None
+    case_scope: bool = True  # only when the learner is in the person's case scope
+
+
+_learner_links: dict[str, LearnerLink] = {}
+
+
+def register_learner_link(link: LearnerLink) -> None:
+    _learner_links[link.url_name] = link
+
+
+def learner_links_for(
+    scope: Scope | None, learner_pk: int, in_case_scope: bool
+) -> list[dict[str, str]]:
+    from django.urls import reverse
+
+    if scope is None:
+        return []
+    links = [
+        link
+        for link in _learner_links.values()
+        if (link.cap is None or scope.can(link.cap)) and (in_case_scope or not link.case_scope)
+    ]
+    return [
+        {"label": link.label, "url": reverse(link.url_name, kwargs={"pk": learner_pk})}
+        for link in sorted(links, key=lambda item: (item.order, item.label))
+    ]

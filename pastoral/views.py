@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pastoral import selectors
+from pastoral import nav, selectors
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.filters import LearnerFilter
 from pastoral.middleware import SESSION_SCHOOL_KEY
@@ -70,10 +70,11 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     in_case_scope = (
         selectors.learner_directory_for(scope).filter(pk=pk, in_case_scope=True).exists()
     )
+    links = nav.learner_links_for(scope, learner.pk, in_case_scope)
     return render(
         request,
         "pastoral/learner_detail.html",
-        {"learner": learner, "in_case_scope": in_case_scope},
+        {"learner": learner, "in_case_scope": in_case_scope, "learner_links": links},
     )
 
 
