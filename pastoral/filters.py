@@ -21,14 +21,18 @@ FLAG_CHOICES = [
 
 class LearnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Name or UPN", method="filter_q")
-    year_group = django_filters.ModelChoiceFilter(queryset=YearGroup.objects.none(), label="Year")
+    year_group = django_filters.ModelChoiceFilter(
+        queryset=YearGroup.objects.none(), label="Year", empty_label="Any year"
+    )
     reg_group = django_filters.ModelChoiceFilter(
-        queryset=RegGroup.objects.none(), label="Reg group"
+        queryset=RegGroup.objects.none(), label="Reg group", empty_label="Any group"
     )
     sen_status = django_filters.ChoiceFilter(
-        choices=Learner.SEN.choices, label="SEN", method="filter_case"
+        choices=Learner.SEN.choices, label="SEN", method="filter_case", empty_label="Any"
     )
-    flag = django_filters.ChoiceFilter(choices=FLAG_CHOICES, label="Flag", method="filter_flag")
+    flag = django_filters.ChoiceFilter(
+        choices=FLAG_CHOICES, label="Flag", method="filter_flag", empty_label="Any"
+    )
 
     class Meta:
         model = Learner
