@@ -1,9 +1,10 @@
-"""Request middleware: current school, sign-in requirement, session lifetime."""
+"""Request middleware: session lifetime, current school, sign-in and second factor."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -19,10 +20,32 @@ SESSION_SEEN_KEY = "pastoral_last_seen"
 
 # Paths reachable without signing in.
 PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/accounts/locked/")
+# Paths a signed-in person may reach before proving their second factor.
+SECOND_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect, or tell htmx to load the whole page there (a fragment would be wrong)."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _with_next(url: str, request: HttpRequest, **extra: str) -> str:
+    params = dict(extra)
+    if request.method == "GET" and not getattr(request, "htmx", False):
+        params["next"] = request.get_full_path()
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session after SESSION_IDLE_MINUTES idle or SESSION_ABSOLUTE_HOURS in all."""
+    """Ends a session after SESSION_IDLE_MINUTES idle or SESSION_ABSOLUTE_HOURS in all.
+
+    Deactivated people never get this far: Django's ModelBackend refuses to load
+    an inactive user, and `user_deactivate` deletes their sessions outright.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -32,22 +55,25 @@ class SessionLifetimeMiddleware:
             now = time.time()
             started = request.session.get(SESSION_STARTED_KEY, now)
             seen = request.session.get(SESSION_SEEN_KEY, now)
-            idle_limit = settings.SESSION_IDLE_MINUTES * 60
-            absolute_limit = settings.SESSION_ABSOLUTE_HOURS * 3600
-            if (
-                now - seen > idle_limit
-                or now - started > absolute_limit
-                or not request.user.is_active
-            ):
+            idle = now - seen > settings.SESSION_IDLE_MINUTES * 60
+            too_old = now - started > settings.SESSION_ABSOLUTE_HOURS * 3600
+            if idle or too_old or not request.user.is_active:
+                from pastoral import audit
+
+                user = request.user
+                audit.record(
+                    "accounts.session.expired",
+                    actor=user,  # type: ignore[arg-type]
+                    school=None,
+                    obj=user,  # type: ignore[arg-type]
+                    changes={"reason": "idle" if idle else "lifetime"},
+                    request=request,
+                )
                 logout(request)
-                if request.htmx if hasattr(request, "htmx") else False:
-                    response = HttpResponse(status=401)
-                    response["HX-Redirect"] = f"{reverse('login')}?expired=1"
-                    return response
-                return redirect(f"{reverse('login')}?expired=1&next={request.path}")
+                return _go(request, _with_next(reverse("login"), request, expired="1"))
             request.session[SESSION_STARTED_KEY] = started
-            # Autosave pings must not keep an unattended session alive for ever,
-            # but they do count as activity: someone is typing.
+            # Every request counts as activity, including htmx fragments: someone
+            # is using the page.
             request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
@@ -61,6 +87,7 @@ class CurrentSchoolMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.school = None  # type: ignore[attr-defined]
         request.scope = None  # type: ignore[attr-defined]
+        request.schools = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             schools = list(schools_of(request.user))  # type: ignore[arg-type]
             chosen = request.session.get(SESSION_SCHOOL_KEY)
@@ -72,16 +99,26 @@ class CurrentSchoolMiddleware:
 
 
 class LoginRequiredMiddleware:
-    """Every page needs a signed-in person, except the few public paths."""
+    """Every page needs a signed-in person, except the few public paths; and a
+    person who has (or must have) a second factor reaches nothing but the
+    two-factor pages until they have proved it in this session."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            if getattr(request, "htmx", False):
-                response = HttpResponse(status=401)
-                response["HX-Redirect"] = reverse("login")
-                return response
-            return redirect(f"{reverse('login')}?next={request.path}")
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return _go(request, _with_next(reverse("login"), request))
+        if not request.path.startswith(SECOND_FACTOR_PREFIXES) and not user.is_verified():  # type: ignore[union-attr]
+            from pastoral.accounts.otp import has_totp, second_factor_required
+
+            # Checked on every unverified request (not cached in the session) so
+            # that a role granted mid-session takes effect at once.
+            if has_totp(user):  # type: ignore[arg-type]
+                return _go(request, _with_next(reverse("accounts:otp-verify"), request))
+            if second_factor_required(user):  # type: ignore[arg-type]
+                return _go(request, _with_next(reverse("accounts:otp-setup"), request))
         return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from pastoral.env import env_bool, env_int, env_list, env_str
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "csp",
     # Pastoral: the core first, then the apps in import order.
     "pastoral",
+    "pastoral.accounts",
     "pastoral.notifications",
     "pastoral.reports",
     "attendance",
@@ -176,6 +178,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat schedule in settings, not django-celery-beat: the schedule is part of
+# the code (reviewed, versioned, the same in every deployment), and beat needs
+# no database table of its own. Running two beats by mistake is harmless: the
+# jobs are idempotent (pastoral/notifications/services.py).
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "run-reminders": {
+        "task": "notifications.run_reminders",
+        "schedule": REMINDER_INTERVAL_MINUTES * 60.0,
+    },
+    # Sweeps up urgent e-mails whose on-commit task was lost (broker down).
+    "send-urgent-emails": {"task": "notifications.send_urgent_emails", "schedule": 300.0},
+    "send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR", 7, minimum=0), minute=0),
+    },
+}
 
 CACHES = {
     "default": (

@@ -1,10 +1,10 @@
 """Every URL of Pastoral. Only this file and settings name every app."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pastoral import views
+from pastoral.accounts import views as account_views
 
 app_patterns = (
     [
@@ -19,12 +19,9 @@ app_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.signin, name="login"),
+    path("accounts/logout/", account_views.signout, name="logout"),
+    path("accounts/", include("pastoral.accounts.urls")),
     path("", include(app_patterns)),
     path("notifications/", include("pastoral.notifications.urls")),
     path("reports/", include("pastoral.reports.urls")),

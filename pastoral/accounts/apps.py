@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "pastoral.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and sign-in"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pastoral.accounts import signals  # noqa: F401  (session bookkeeping)

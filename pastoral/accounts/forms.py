@@ -1,0 +1,124 @@
+"""Sign-in, code and user-management forms (input validation only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+
+from pastoral.models import Membership, Role, User, YearGroup
+
+
+class SignInForm(AuthenticationForm):
+    """E-mail and password; Django's form so axes sees every attempt."""
+
+    username = forms.EmailField(
+        label="E-mail",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": "The e-mail address or password is not right. Check both and try again.",
+        "inactive": "This account is not active. Ask your school administrator.",
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The six-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=8,
+        help_text="Enter the six-digit code your app shows after you have added Pastoral to it.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit():
+            raise forms.ValidationError("The code is six digits.")
+        return code
+
+
+class UserCreateForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="E-mail")
+    job_title = forms.CharField(label="Job title", max_length=100, required=False)
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Give this to the person in private; at least 12 characters, not a common password.",
+    )
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password"):
+            probe = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                validate_password(data["password"], probe)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+GRANTABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.STAFF]
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=GRANTABLE_ROLES)
+    year_groups = forms.ModelMultipleChoiceField(
+        label="Year groups (heads of year only)",
+        queryset=YearGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, school: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year_groups"].queryset = YearGroup.objects.filter(school=school).order_by(
+            "number"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role") == Role.HEAD_OF_YEAR and not data.get("year_groups"):
+            self.add_error("year_groups", "Choose the year groups this head of year leads.")
+        if data.get("role") != Role.HEAD_OF_YEAR and data.get("year_groups"):
+            self.add_error("year_groups", "Only a head of year has year groups.")
+        return data
+
+
+class YearGroupsForm(forms.Form):
+    year_groups = forms.ModelMultipleChoiceField(
+        label="Year groups",
+        queryset=YearGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year_groups"].queryset = YearGroup.objects.filter(
+            school_id=membership.school_id
+        ).order_by("number")
