@@ -1,1 +1,281 @@
-from django.db import models  # noqa: F401
+"""Attendance: session marks and their history, imports, targets, interventions.
+
+A mark is one learner's DfE code for one session (AM or PM) of one date; what
+a code counts as lives in attendance.codes, not in the rows, so statistics
+are always computed from the one code table.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from attendance.codes import CODE_CHOICES, MAX_CODE_LENGTH
+
+
+class Session(models.TextChoices):
+    AM = "AM", "Morning"
+    PM = "PM", "Afternoon"
+
+
+class Mark(models.Model):
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="attendance_marks"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    code = models.CharField(max_length=MAX_CODE_LENGTH, choices=CODE_CHOICES)
+    minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    import_job = models.ForeignKey(
+        "attendance.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "date", "session"], name="mark_one_per_session"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "date"], name="mark_school_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session} {self.code}"
+
+
+class MarkChange(models.Model):
+    """A changed or removed mark: who, when, old and new (new_code "" = removed).
+
+    Kept without a foreign key to the mark so a removed mark's history stays.
+    """
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="attendance_mark_changes"
+    )
+    date = models.DateField()
+    session = models.CharField(max_length=2, choices=Session.choices)
+    old_code = models.CharField(max_length=MAX_CODE_LENGTH, blank=True)
+    new_code = models.CharField(max_length=MAX_CODE_LENGTH, blank=True)
+    old_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    new_minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        "attendance.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["learner", "date"], name="markchange_learner_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.session}: {self.old_code or '—'} → {self.new_code or '—'}"
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to start"
+        VALIDATING = "validating", "Checking rows"
+        WRITING = "writing", "Saving marks"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported (errors)"
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200, blank=True)
+    # The uploaded CSV, kept until the import has run (then emptied).
+    content = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)
+
+
+percent_validators = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Target(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="attendance_targets"
+    )
+    target_percent = models.DecimalField(
+        "Target attendance (%)", max_digits=5, decimal_places=1, validators=percent_validators
+    )
+    baseline_percent = models.DecimalField(
+        "Baseline attendance (%)",
+        max_digits=5,
+        decimal_places=1,
+        validators=percent_validators,
+        help_text="Attendance when the target was set (year to date).",
+    )
+    start = models.DateField("Start date")
+    review_date = models.DateField()
+    owner = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.ACTIVE)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        indexes = [models.Index(fields=["school", "status", "review_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_percent}% by {self.review_date}"
+
+    def clean(self) -> None:
+        if self.start and self.review_date and self.review_date <= self.start:
+            raise ValidationError({"review_date": "The review date must be after the start date."})
+
+
+class TargetReview(models.Model):
+    class Outcome(models.TextChoices):
+        MET = "met", "Target met"
+        PROGRESS = "progress", "Progress, not yet met"
+        NOT_MET = "not_met", "Not met"
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(default=timezone.localdate)
+    attendance_percent = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, help_text="At the review."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    notes = models.TextField(blank=True)
+    next_review_date = models.DateField(
+        null=True, blank=True, help_text="Leave empty to close the target."
+    )
+    reviewed_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_on}: {self.get_outcome_display()}"
+
+
+class LetterTemplate(models.Model):
+    """A school's standard attendance letter; {learner}, {date}, {attendance} are filled in."""
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="lettertemplate_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intervention(models.Model):
+    class Kind(models.TextChoices):
+        FIRST_DAY_CALL = "first_day_call", "First-day call"
+        LETTER = "letter", "Letter"
+        MEETING = "meeting", "Attendance meeting"
+        PARENTING_CONTRACT = "parenting_contract", "Parenting contract"
+        HOME_VISIT = "home_visit", "Home visit"
+        SAFE_AND_WELL = "safe_and_well", "Safe-and-well visit"
+        LA_REFERRAL = "la_referral", "Referral to the LA attendance service"
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="attendance_interventions"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField(default=timezone.localdate)
+    owner = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    letter_template = models.ForeignKey(
+        LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letter_text = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["learner", "-date"], name="intervention_learner_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.LETTER and not (self.letter_template_id or self.letter_text):
+            raise ValidationError({"letter_template": "Choose a letter template for a letter."})
+
+
+class ReturnPlan(models.Model):
+    """A plan for reintegrating a learner after a long absence."""
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="attendance_return_plans"
+    )
+    absent_from = models.DateField("Absent from")
+    return_date = models.DateField("Date of return")
+    reason = models.CharField("Reason for absence", max_length=200)
+    reduced_timetable = models.BooleanField(
+        "Part-time timetable (C2) agreed",
+        default=False,
+        help_text="Temporary, with a date to return to full time.",
+    )
+    support = models.TextField("Support on return", help_text="Who does what, and when.")
+    review_date = models.DateField()
+    owner = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-return_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Return on {self.return_date}"
+
+    def clean(self) -> None:
+        if self.absent_from and self.return_date and self.return_date < self.absent_from:
+            raise ValidationError(
+                {"return_date": "The return date cannot be before the absence began."}
+            )

@@ -1,0 +1,716 @@
+"""Reads for attendance, scoped to the person asking, computed in the database.
+
+Every percentage is an aggregate over marks (conditional Count over the code
+sets of attendance.codes) or raw SQL; nothing loops over marks in Python.
+Statistics follow the DfE: attendance = present + approved educational
+activity; absence = authorised + unauthorised; all over *possible* sessions
+(codes X, Q, Y1-Y7, D, Z and # are not possible sessions). Persistent absence
+is missing 10% or more of possible sessions, severe absence 50% or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance import codes
+from attendance.models import ImportJob, Intervention, LetterTemplate, Mark, ReturnPlan, Target
+from pastoral.access import Cap, Scope, learner_filter, learners_for
+from pastoral.models import AcademicYear, Learner, School, YearGroup
+from pastoral.timeline import TimelineEntry
+
+NO_SESSIONS = "no sessions"
+# A learner's PA crossing is reported once they have this many possible
+# sessions, so one absence on the first morning is not a "crossing".
+PA_CROSSING_MIN_SESSIONS = 20
+
+
+# ---------------------------------------------------------------------------
+# Date ranges
+
+
+def academic_year_for(school: School, day: dt.date) -> AcademicYear | None:
+    return AcademicYear.objects.filter(school=school, start__lte=day, end__gte=day).first()
+
+
+def default_range(
+    school: School, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """Year to date unless given: from the start of the academic year to today."""
+    today = timezone.localdate()
+    end = end or today
+    if start is None:
+        ay = academic_year_for(school, end)
+        start = ay.start if ay else dt.date(end.year if end.month >= 9 else end.year - 1, 9, 1)
+    return start, end
+
+
+# ---------------------------------------------------------------------------
+# The aggregates
+
+
+def _counts(prefix: str = "", extra: Q | None = None) -> dict[str, Count]:
+    """Conditional counts over marks; `prefix` is the path to the mark from the queried model."""
+    code = f"{prefix}code__in"
+    base = extra if extra is not None else Q()
+    pk = f"{prefix}pk" if prefix else "pk"
+
+    def count(codes_: list[str]) -> Count:
+        return Count(pk, filter=base & Q(**{code: codes_}))
+
+    return {
+        "possible": count(codes.POSSIBLE_CODES),
+        "attending": count(codes.ATTENDING_CODES),
+        "approved": count(codes.APPROVED_CODES),
+        "authorised": count(codes.AUTHORISED_CODES),
+        "unauthorised": count(codes.UNAUTHORISED_CODES),
+        "lates": count(codes.LATE_CODES),
+        "not_counted": count(codes.NOT_COUNTED_CODES),
+    }
+
+
+def _pct(numerator: Any, denominator: str) -> Case:
+    """numerator / denominator × 100 in SQL, NULL when there is no denominator."""
+    return Case(
+        When(**{denominator: 0}, then=Value(None)),
+        default=ExpressionWrapper(
+            Cast(numerator, FloatField()) * Value(100.0) / Cast(F(denominator), FloatField()),
+            output_field=FloatField(),
+        ),
+        output_field=FloatField(),
+    )
+
+
+def _flag_annotations() -> dict[str, Any]:
+    absent = F("authorised") + F("unauthorised")
+    return {
+        "attendance_pct": _pct(F("attending"), "possible"),
+        "absence_pct": _pct(absent, "possible"),
+        "authorised_pct": _pct(F("authorised"), "possible"),
+        "unauthorised_pct": _pct(F("unauthorised"), "possible"),
+        # Integer arithmetic, so 10.0% is persistent absence exactly as the DfE counts it.
+        "is_pa": Case(
+            When(
+                Q(possible__gt=0)
+                & Q(absent_x100__gte=F("possible") * Value(codes.PERSISTENT_ABSENCE_PERCENT)),
+                then=Value(True),
+            ),
+            default=Value(False),
+        ),
+        "is_sa": Case(
+            When(
+                Q(possible__gt=0)
+                & Q(absent_x100__gte=F("possible") * Value(codes.SEVERE_ABSENCE_PERCENT)),
+                then=Value(True),
+            ),
+            default=Value(False),
+        ),
+    }
+
+
+def annotate_learners(qs: QuerySet[Learner], start: dt.date, end: dt.date) -> QuerySet[Learner]:
+    """Learners with counts, percentages and PA/SA flags over [start, end]."""
+    in_range = Q(attendance_marks__date__gte=start, attendance_marks__date__lte=end)
+    return (
+        qs.annotate(**_counts("attendance_marks__", in_range))
+        .annotate(absent_x100=(F("authorised") + F("unauthorised")) * Value(100))
+        .annotate(**_flag_annotations())
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    start: dt.date
+    end: dt.date
+    possible: int = 0
+    attending: int = 0
+    approved: int = 0
+    authorised: int = 0
+    unauthorised: int = 0
+    lates: int = 0
+    not_counted: int = 0
+
+    @property
+    def no_sessions(self) -> bool:
+        return self.possible == 0
+
+    @property
+    def absent(self) -> int:
+        return self.authorised + self.unauthorised
+
+    def _pct(self, part: int) -> float | None:
+        return None if self.possible == 0 else part * 100 / self.possible
+
+    @property
+    def attendance_pct(self) -> float | None:
+        return self._pct(self.attending)
+
+    @property
+    def absence_pct(self) -> float | None:
+        return self._pct(self.absent)
+
+    @property
+    def authorised_pct(self) -> float | None:
+        return self._pct(self.authorised)
+
+    @property
+    def unauthorised_pct(self) -> float | None:
+        return self._pct(self.unauthorised)
+
+    @property
+    def is_pa(self) -> bool:
+        return self.possible > 0 and self.absent * 100 >= codes.PERSISTENT_ABSENCE_PERCENT * (
+            self.possible
+        )
+
+    @property
+    def is_sa(self) -> bool:
+        return self.possible > 0 and self.absent * 100 >= codes.SEVERE_ABSENCE_PERCENT * (
+            self.possible
+        )
+
+    @property
+    def attendance_label(self) -> str:
+        pct = self.attendance_pct
+        return NO_SESSIONS if pct is None else f"{pct:.1f}%"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "possible": self.possible,
+            "attending": self.attending,
+            "approved": self.approved,
+            "authorised": self.authorised,
+            "unauthorised": self.unauthorised,
+            "lates": self.lates,
+            "not_counted": self.not_counted,
+            "attendance_pct": self.attendance_pct,
+            "authorised_pct": self.authorised_pct,
+            "unauthorised_pct": self.unauthorised_pct,
+            "absence_pct": self.absence_pct,
+            "pa": self.is_pa,
+            "sa": self.is_sa,
+            "no_sessions": self.no_sessions,
+            "label": self.attendance_label,
+        }
+
+
+def _summary(marks: QuerySet[Mark], start: dt.date, end: dt.date) -> AttendanceSummary:
+    row = marks.filter(date__gte=start, date__lte=end).aggregate(**_counts())
+    return AttendanceSummary(start=start, end=end, **{k: v or 0 for k, v in row.items()})
+
+
+def learner_attendance_summary(
+    scope: Scope, learner: Learner, *, start: dt.date | None = None, end: dt.date | None = None
+) -> AttendanceSummary:
+    """One learner's possible sessions, attendance, absence, lates and PA/SA flags.
+
+    Year to date by default. One query. The scope is part of the query: a
+    learner outside the person's case scope has no marks here (callers fetch
+    the learner with learner_or_404 first). `.no_sessions` is true, and the
+    percentages are None, when there are no possible sessions.
+    """
+    start, end = default_range(learner.school if learner.school_id else scope.school, start, end)
+    marks = Mark.objects.filter(learner=learner).filter(
+        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__")
+    )
+    return _summary(marks, start, end)
+
+
+def group_summary(
+    scope: Scope,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    year_group: YearGroup | None = None,
+    reg_group_id: int | None = None,
+    cohort: str | None = None,
+) -> AttendanceSummary:
+    """The same figures for every in-scope learner of a year, reg group or cohort."""
+    start, end = default_range(scope.school, start, end)
+    marks = Mark.objects.filter(learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"))
+    if year_group is not None:
+        marks = marks.filter(learner__year_group=year_group)
+    if reg_group_id is not None:
+        marks = marks.filter(learner__reg_group_id=reg_group_id)
+    if cohort:
+        marks = marks.filter(COHORTS[cohort][1])
+    return _summary(marks, start, end)
+
+
+# Cohorts as Q objects on a mark (prefix learner__).
+COHORTS: dict[str, tuple[str, Q]] = {
+    "sen": ("SEN (support or EHCP)", Q(learner__sen_status__in=["K", "E"])),
+    "ehcp": ("EHC plan", Q(learner__sen_status="E")),
+    "pp": ("Pupil premium", Q(learner__pupil_premium=True)),
+    "eal": ("EAL", Q(learner__eal=True)),
+    "cla": ("Looked after (CLA)", Q(learner__looked_after=True)),
+    "cp_cin": ("CP or CIN", Q(learner__cp_status__in=["CP", "CIN"])),
+}
+
+
+def _pct_or_none(part: int, whole: int) -> float | None:
+    return None if not whole else part * 100 / whole
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    label: str
+    summary: AttendanceSummary
+    pa: int = 0
+    sa: int = 0
+    learners: int = 0
+
+
+def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Per year group in scope: attendance figures and PA/SA counts (two queries)."""
+    marks = Mark.objects.filter(
+        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+        date__gte=start,
+        date__lte=end,
+    )
+    by_year = {
+        row["learner__year_group"]: row
+        for row in marks.values("learner__year_group").annotate(**_counts()).order_by()
+    }
+    # PA/SA counts per year: aggregate over the per-learner aggregate in SQL.
+    counts = _flag_counts(scope, start, end)
+    rows = []
+    for year in counts:
+        data = by_year.get(year["year_group"], {})
+        summary = AttendanceSummary(
+            start=start, end=end, **{k: data.get(k, 0) or 0 for k in _counts()}
+        )
+        rows.append(
+            GroupRow(
+                label=year["year_group__name"],
+                summary=summary,
+                pa=year["pa"],
+                sa=year["sa"],
+                learners=year["learners"],
+            )
+        )
+    return rows
+
+
+def _flag_counts(scope: Scope, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per year group: learners, PA and SA counts, computed by one SQL statement."""
+    learners = annotate_learners(learners_for(scope, Cap.VIEW_PROFILE), start, end)
+    inner = learners.values("pk", "year_group_id", "is_pa", "is_sa")
+    sql, params = inner.query.sql_with_params()
+    # The inner SQL is Django's own compiled query; every value is a parameter.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT y.id, y.name, y.number, COUNT(t.pk),
+                   COALESCE(SUM(CASE WHEN t.is_pa THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN t.is_sa THEN 1 ELSE 0 END), 0)
+            FROM ({sql}) AS t
+            JOIN pastoral_yeargroup y ON y.id = t.year_group_id
+            GROUP BY y.id, y.name, y.number
+            ORDER BY y.number
+            """,  # noqa: S608
+            params,
+        )
+        return [
+            {
+                "year_group": r[0],
+                "year_group__name": r[1],
+                "year_group__number": r[2],
+                "learners": r[3],
+                "pa": r[4],
+                "sa": r[5],
+            }
+            for r in cursor.fetchall()
+        ]
+
+
+def cohort_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Attendance of each cohort (SEN, PP, EAL, CLA, CP/CIN) in scope: one query."""
+    marks = Mark.objects.filter(
+        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+        date__gte=start,
+        date__lte=end,
+    )
+    aggregates: dict[str, Count] = {}
+    for key, (_label, q) in COHORTS.items():
+        for name, agg in _counts(extra=q).items():
+            aggregates[f"{key}__{name}"] = agg
+    for name, agg in _counts().items():
+        aggregates[f"all__{name}"] = agg
+    row = marks.aggregate(**aggregates)
+    labelled = [("all", "All learners in scope")] + [(k, v[0]) for k, v in COHORTS.items()]
+    return [
+        GroupRow(
+            label=label,
+            summary=AttendanceSummary(
+                start=start, end=end, **{n: row[f"{key}__{n}"] or 0 for n in _counts()}
+            ),
+        )
+        for key, label in labelled
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Learner lists for the dashboard
+
+
+def learner_rows_for(
+    scope: Scope,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    flag: str = "",
+) -> QuerySet[Learner]:
+    """In-scope learners with their figures; `flag` narrows to pa, sa, falls or below_target.
+
+    Ordered worst first. One query however many rows are read.
+    """
+    start, end = default_range(scope.school, start, end)
+    qs = annotate_learners(
+        learners_for(scope, Cap.VIEW_PROFILE).select_related("year_group", "reg_group"),
+        start,
+        end,
+    )
+    if flag == "pa":
+        return qs.filter(is_pa=True).order_by("attendance_pct", "legal_last_name", "id")
+    if flag == "sa":
+        return qs.filter(is_sa=True).order_by("attendance_pct", "legal_last_name", "id")
+    if flag == "falls":
+        return falls_for(scope, end=end)
+    if flag == "below_target":
+        return below_target_for(scope, end=end)
+    return qs.order_by("legal_last_name", "legal_first_name", "id")
+
+
+def falls_for(scope: Scope, *, end: dt.date | None = None, weeks: int = 4) -> QuerySet[Learner]:
+    """Biggest falls: attendance over the last `weeks` weeks against the year before them."""
+    start, end = default_range(scope.school, None, end)
+    window_start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    recent = Q(attendance_marks__date__gte=window_start, attendance_marks__date__lte=end)
+    before = Q(attendance_marks__date__gte=start, attendance_marks__date__lt=window_start)
+    recent_counts = {f"recent_{k}": v for k, v in _counts("attendance_marks__", recent).items()}
+    before_counts = {f"before_{k}": v for k, v in _counts("attendance_marks__", before).items()}
+    return (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .select_related("year_group", "reg_group")
+        .annotate(**{k: v for k, v in recent_counts.items() if "possible" in k or "attending" in k})
+        .annotate(**{k: v for k, v in before_counts.items() if "possible" in k or "attending" in k})
+        .annotate(
+            recent_pct=_pct(F("recent_attending"), "recent_possible"),
+            before_pct=_pct(F("before_attending"), "before_possible"),
+        )
+        .filter(recent_possible__gt=0, before_possible__gt=0)
+        .annotate(fall=F("before_pct") - F("recent_pct"))
+        .filter(fall__gt=0)
+        .order_by("-fall", "legal_last_name", "id")
+    )
+
+
+def below_target_for(scope: Scope, *, end: dt.date | None = None) -> QuerySet[Learner]:
+    """Learners with an active target whose attendance since its start is below it."""
+    end = end or timezone.localdate()
+    active = Target.objects.filter(learner=OuterRef("pk"), status=Target.Status.ACTIVE).order_by(
+        "-start", "-id"
+    )
+    qs = (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .select_related("year_group", "reg_group")
+        .annotate(
+            target_percent=Subquery(
+                active.values("target_percent")[:1],
+                output_field=DecimalField(max_digits=5, decimal_places=1),
+            ),
+            target_start=Subquery(active.values("start")[:1]),
+        )
+        .filter(target_percent__isnull=False)
+    )
+    since = Q(attendance_marks__date__gte=F("target_start"), attendance_marks__date__lte=end)
+    qs = qs.annotate(
+        **{
+            k: v
+            for k, v in _counts("attendance_marks__", since).items()
+            if k in ("possible", "attending")
+        }
+    ).annotate(attendance_pct=_pct(F("attending"), "possible"))
+    return qs.filter(
+        possible__gt=0, attendance_pct__lt=Cast("target_percent", FloatField())
+    ).order_by("attendance_pct", "legal_last_name", "id")
+
+
+# ---------------------------------------------------------------------------
+# One learner's page
+
+
+def marks_for(scope: Scope, learner: Learner, start: dt.date, end: dt.date) -> QuerySet[Mark]:
+    return (
+        Mark.objects.filter(learner=learner, date__gte=start, date__lte=end)
+        .filter(learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"))
+        .order_by("date", "session")
+    )
+
+
+def weekly_trend(
+    scope: Scope, learner: Learner, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Attendance % per week (Monday), computed by the database's GROUP BY."""
+    rows = (
+        marks_for(scope, learner, start, end)
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(**{k: v for k, v in _counts().items() if k in ("possible", "attending")})
+        .filter(possible__gt=0)
+        .annotate(pct=_pct(F("attending"), "possible"))
+        .order_by("week")
+    )
+    result = []
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, dt.datetime):
+            week = week.date()
+        result.append({"week": week, "pct": row["pct"], "possible": row["possible"]})
+    return result
+
+
+def targets_for(scope: Scope, learner: Learner) -> QuerySet[Target]:
+    return (
+        Target.objects.filter(learner=learner)
+        .filter(learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"))
+        .select_related("owner")
+        .prefetch_related("reviews__reviewed_by")
+    )
+
+
+def target_or_404(scope: Scope, pk: int, cap: Cap = Cap.SET_ATTENDANCE_TARGETS) -> Target:
+    from django.http import Http404
+
+    target = (
+        Target.objects.filter(pk=pk)
+        .filter(learner_filter(scope, cap, prefix="learner__"))
+        .select_related("learner", "learner__school", "owner")
+        .first()
+    )
+    if target is None:
+        raise Http404("Not found")
+    return target
+
+
+def interventions_for(scope: Scope, learner: Learner) -> QuerySet[Intervention]:
+    return (
+        Intervention.objects.filter(learner=learner)
+        .filter(learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"))
+        .select_related("owner", "letter_template")
+    )
+
+
+def return_plans_for(scope: Scope, learner: Learner) -> QuerySet[ReturnPlan]:
+    return (
+        ReturnPlan.objects.filter(learner=learner)
+        .filter(learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"))
+        .select_related("owner")
+    )
+
+
+def letter_templates_for(scope: Scope) -> QuerySet[LetterTemplate]:
+    return LetterTemplate.objects.filter(school=scope.school)
+
+
+def pa_crossings(learner: Learner, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Days on which the learner's cumulative absence first reached 10% (again).
+
+    Cumulative sums by window functions in SQL (SQLite 3.25+ and PostgreSQL).
+    """
+    possible = ", ".join(["%s"] * len(codes.POSSIBLE_CODES))
+    absent = ", ".join(["%s"] * len(codes.ABSENT_CODES))
+    table = Mark._meta.db_table
+    # Only placeholders and our own table name are interpolated; values are parameters.
+    sql = f"""
+        WITH daily AS (
+            SELECT date,
+                   SUM(CASE WHEN code IN ({possible}) THEN 1 ELSE 0 END) AS possible,
+                   SUM(CASE WHEN code IN ({absent}) THEN 1 ELSE 0 END) AS absent
+            FROM {table}
+            WHERE learner_id = %s AND date >= %s AND date <= %s
+            GROUP BY date
+        ), cumulative AS (
+            SELECT date,
+                   SUM(possible) OVER (ORDER BY date) AS p,
+                   SUM(absent) OVER (ORDER BY date) AS a
+            FROM daily
+        ), flagged AS (
+            SELECT date,
+                   CASE WHEN p >= %s AND a * 100 >= %s * p THEN 1 ELSE 0 END AS pa
+            FROM cumulative
+        ), changes AS (
+            SELECT date, pa, LAG(pa, 1, 0) OVER (ORDER BY date) AS was FROM flagged
+        )
+        SELECT date FROM changes WHERE pa = 1 AND was = 0 ORDER BY date
+    """  # noqa: S608
+    params = [
+        *codes.POSSIBLE_CODES,
+        *codes.ABSENT_CODES,
+        learner.pk,
+        start,
+        end,
+        PA_CROSSING_MIN_SESSIONS,
+        codes.PERSISTENT_ABSENCE_PERCENT,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [r[0] if isinstance(r[0], dt.date) else dt.date.fromisoformat(str(r[0])) for r in rows]
+
+
+def _at_noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def timeline_entries_for(
+    scope: Scope,
+    learner: Learner,
+    *,
+    since: dt.datetime | dt.date | None = None,
+    limit: int | None = None,
+) -> list[TimelineEntry]:
+    """Attendance events for the learner's merged chronology, newest first.
+
+    Interventions, targets set, target reviews and the days the learner
+    crossed into persistent absence (year to date). Empty when the learner is
+    outside the person's case scope. Four queries.
+    """
+    if not learners_for(scope, Cap.VIEW_PROFILE).filter(pk=learner.pk).exists():
+        return []
+    since_date = since.date() if isinstance(since, dt.datetime) else since
+    url = reverse("attendance:learner", kwargs={"pk": learner.pk})
+    entries: list[TimelineEntry] = []
+    interventions = Intervention.objects.filter(learner=learner).select_related("owner")
+    targets = Target.objects.filter(learner=learner).prefetch_related("reviews")
+    if since_date:
+        interventions = interventions.filter(date__gte=since_date)
+    for item in interventions:
+        entries.append(
+            TimelineEntry(
+                when=_at_noon(item.date),
+                kind="attendance",
+                title=f"Attendance intervention: {item.get_kind_display()}",
+                url=url,
+                detail=item.outcome,
+                tags=("attendance", item.kind),
+            )
+        )
+    for target in targets:
+        if not since_date or target.start >= since_date:
+            entries.append(
+                TimelineEntry(
+                    when=_at_noon(target.start),
+                    kind="attendance",
+                    title=f"Attendance target set: {target.target_percent}% "
+                    f"(baseline {target.baseline_percent}%)",
+                    url=url,
+                    tags=("attendance", "target"),
+                )
+            )
+        for review in target.reviews.all():
+            if not since_date or review.reviewed_on >= since_date:
+                entries.append(
+                    TimelineEntry(
+                        when=_at_noon(review.reviewed_on),
+                        kind="attendance",
+                        title=f"Attendance target reviewed: {review.get_outcome_display()}",
+                        url=url,
+                        detail=review.notes,
+                        tags=("attendance", "target-review"),
+                    )
+                )
+    start, end = default_range(learner.school, None, None)
+    for day in pa_crossings(learner, since_date or start, end):
+        entries.append(
+            TimelineEntry(
+                when=_at_noon(day),
+                kind="attendance",
+                title="Attendance fell below 90%: persistent absence",
+                url=url,
+                tags=("attendance", "persistent-absence"),
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit] if limit else entries
+
+
+# ---------------------------------------------------------------------------
+# Today's unexplained absences
+
+
+def unexplained_today_for(scope: Scope, day: dt.date | None = None) -> QuerySet[Learner]:
+    """In-scope learners with an N mark today, or no mark for a session already taken.
+
+    A session counts as taken when any learner of the school has a mark for it
+    today, so before the morning register nobody is listed. One query.
+    """
+    day = day or timezone.localdate()
+    today_marks = Q(attendance_marks__date=day)
+    sessions_taken = (
+        Mark.objects.filter(school=scope.school, date=day)
+        .values("school")
+        .annotate(n=Count("session", distinct=True))
+        .values("n")[:1]
+    )
+    return (
+        learners_for(scope, Cap.RECORD_CONTACTS)
+        .select_related("year_group", "reg_group")
+        .annotate(
+            # distinct: the two joins (marks, interventions) multiply rows.
+            marks_today=Count("attendance_marks", filter=today_marks, distinct=True),
+            unexplained=Count(
+                "attendance_marks",
+                filter=today_marks & Q(attendance_marks__code__in=codes.UNEXPLAINED_CODES),
+                distinct=True,
+            ),
+            sessions_taken=Coalesce(Subquery(sessions_taken), 0),
+            contacts_today=Count(
+                "attendance_interventions",
+                filter=Q(attendance_interventions__date=day),
+                distinct=True,
+            ),
+        )
+        .filter(Q(unexplained__gt=0) | Q(sessions_taken__gt=F("marks_today")))
+        .order_by("year_group__number", "legal_last_name", "legal_first_name", "id")
+    )
+
+
+def import_jobs_for(scope: Scope) -> QuerySet[ImportJob]:
+    if not scope.can(Cap.IMPORT_MIS):
+        return ImportJob.objects.none()
+    return (
+        ImportJob.objects.filter(school=scope.school).select_related("created_by").defer("content")
+    )
+
+
+def import_job_or_404(scope: Scope, pk: int) -> ImportJob:
+    from django.http import Http404
+
+    job = import_jobs_for(scope).filter(pk=pk).first()
+    if job is None:
+        raise Http404("Not found")
+    return job
