@@ -99,7 +99,13 @@ class Report:
         return repeated
 
     def sorted_errors(self) -> list[RowError]:
-        return sorted(self.errors, key=lambda e: (e.line or 0, e.column, e.reason))
+        """By line, then in the file's column order."""
+        order = (
+            {label: i for i, label in enumerate(self.table.headers.values())} if self.table else {}
+        )
+        return sorted(
+            self.errors, key=lambda e: (e.line or 0, order.get(e.column, -1), e.column, e.reason)
+        )
 
 
 class ApplyError(Exception):

@@ -1,4 +1,5 @@
 from pastoral.models.audit import AuditChainHead, AuditEvent
+from pastoral.models.imports import ImportBatch
 from pastoral.models.learners import Contact, Learner
 from pastoral.models.people import Membership, Role, User
 from pastoral.models.school import (
@@ -18,6 +19,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Closure",
+    "ImportBatch",
     "Contact",
     "Learner",
     "Membership",
