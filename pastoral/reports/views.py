@@ -1,0 +1,148 @@
+"""Export pages: my exports, progress (htmx polling), download; CP transfers; bundle import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pastoral.access import Cap, learner_or_404, require
+from pastoral.accounts.stepup import step_up_required
+from pastoral.reports import bundle as bundles
+from pastoral.reports import selectors, services
+from pastoral.reports.forms import BundleImportForm, ReceiptForm
+
+PAGE_SIZE = 25
+
+
+def _member(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if request.scope is None:
+        raise Http404("Not found")
+    return request.scope
+
+
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    scope = _member(request)
+    page = Paginator(selectors.jobs_for(scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/job_list.html", {"page": page})
+
+
+@never_cache
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _member(request)
+    job = selectors.job_for(scope, pk)
+    return render(request, "reports/job_detail.html", {"job": job})
+
+
+@never_cache
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls; it stops polling once the job is finished."""
+    scope = _member(request)
+    job = selectors.job_for(scope, pk)
+    return render(request, "reports/_job_status.html", {"job": job})
+
+
+@never_cache
+@require_GET
+@step_up_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finished file, to the person who asked (or a DSL), as an attachment; audited."""
+    scope = _member(request)
+    job = selectors.job_for(scope, pk)
+    if not job.is_ready or not job.file_path:
+        raise Http404("Not found")
+    path = job.absolute_path()
+    if not path.is_file():
+        raise Http404("Not found")
+    services.report_downloaded(actor=request.user, scope=scope, job=job, request=request)
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_GET
+def cp_transfer_list(request: HttpRequest) -> HttpResponse:
+    scope = require(request.scope, Cap.EXPORT_CP_FILE)
+    page = Paginator(selectors.cp_transfers_for(scope), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/cp_transfer_list.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record who at the receiving school confirmed receipt of the CP file, and when."""
+    scope = require(request.scope, Cap.EXPORT_CP_FILE)
+    transfer = selectors.cp_transfer_for(scope, pk)
+    form = ReceiptForm(request.POST or None, sent_at=transfer.sent_at)
+    if request.method == "POST" and form.is_valid():
+        services.cp_transfer_confirm_receipt(
+            actor=request.user,
+            scope=scope,
+            transfer=transfer,
+            confirmed_by=form.cleaned_data["confirmed_by"],
+            confirmed_at=form.cleaned_data["confirmed_at"],
+            request=request,
+        )
+        messages.success(request, "Receipt recorded.")
+        return redirect("reports:cp-transfer-list")
+    return render(
+        request,
+        "reports/cp_transfer_receipt.html",
+        {"transfer": transfer, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@step_up_required
+def bundle_import(request: HttpRequest) -> HttpResponse:
+    """A DSL imports a learner's transfer bundle from their previous school."""
+    scope = require(request.scope, Cap.EXPORT_CP_FILE)
+    form = BundleImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = bundles.bundle_import(
+                actor=request.user,
+                scope=scope,
+                raw=form.cleaned_data["bundle"].read(),
+                request=request,
+            )
+        except bundles.BundleRefused as refused:
+            form.add_error("bundle", f"Not imported: {refused}")
+        else:
+            messages.success(
+                request,
+                f"Imported {imported.entries.count()} entries from {imported.origin_school}.",
+            )
+            return redirect("reports:imported-records", pk=imported.learner_id)
+    return render(
+        request,
+        "reports/bundle_import.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def imported_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """What came over from the learner's previous schools, each entry marked with its origin."""
+    scope = require(request.scope, Cap.VIEW_PASTORAL_CONCERNS)
+    learner = learner_or_404(scope, pk, Cap.VIEW_PASTORAL_CONCERNS)
+    entries = selectors.imported_entries_for(scope, learner)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    bundles_in = selectors.imported_bundles_for(scope, learner)
+    services.imported_records_viewed(
+        actor=request.user, scope=scope, learner=learner, request=request
+    )
+    return render(
+        request,
+        "reports/imported_records.html",
+        {"learner": learner, "page": page, "bundles": bundles_in},
+    )

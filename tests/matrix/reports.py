@@ -1,0 +1,127 @@
+"""Permission matrix for the report machinery, CP transfers, bundles and every report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+import tests.reports.kinds  # noqa: F401  (the machinery's test-only report kind)
+from pastoral.access import scope_for
+from tests.matrix import ALL_OK, Case, every, only
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _hoy_export(world: Any) -> None:
+    from pastoral.reports.services import report_request
+
+    user = world.user("hoy")
+    world.report_job = report_request(
+        actor=user, scope=scope_for(user, world.school), kind="test_echo", title="Echo"
+    )
+
+
+def _other_school_export(world: Any) -> None:
+    from pastoral.reports.services import report_request
+
+    world.report_job = report_request(
+        actor=world.outsider,
+        scope=scope_for(world.outsider, world.other_school),
+        kind="test_echo",
+        title="Echo",
+    )
+
+
+def _transfer(world: Any) -> None:
+    from pastoral.reports.models import CPFileTransfer
+
+    world.transfer = CPFileTransfer.objects.create(
+        school=world.school,
+        learner=world.learner9,
+        receiving_school="Riverside Academy",
+        method=CPFileTransfer.Method.SECURE_EMAIL,
+        sent_at=timezone.now() - dt.timedelta(days=2),
+        sent_by=world.user("dsl"),
+    )
+
+
+def _job(world: Any) -> dict[str, Any]:
+    return {"pk": world.report_job.pk}
+
+
+_REQUESTER_OR_DSL = only(hoy=True, dsl=True)
+
+CASES = [
+    Case("reports:job-list", "own exports", ALL_OK),
+    Case("reports:job-detail", "hoy's export", _REQUESTER_OR_DSL, kwargs=_job, setup=_hoy_export),
+    Case(
+        "reports:job-detail",
+        "other school's export",
+        every(404),
+        kwargs=_job,
+        setup=_other_school_export,
+    ),
+    Case(
+        "reports:job-status",
+        "htmx poll",
+        _REQUESTER_OR_DSL,
+        kwargs=_job,
+        setup=_hoy_export,
+        headers=HX,
+    ),
+    Case(
+        "reports:job-download",
+        "hoy's export",
+        _REQUESTER_OR_DSL,
+        kwargs=_job,
+        setup=_hoy_export,
+    ),
+    Case(
+        "reports:job-download",
+        "other school's export",
+        every(404),
+        kwargs=_job,
+        setup=_other_school_export,
+    ),
+    Case("reports:cp-transfer-list", "school", only(dsl=True)),
+    Case(
+        "reports:cp-transfer-receipt",
+        "form",
+        only(dsl=True),
+        kwargs=lambda w: {"pk": w.transfer.pk},
+        setup=_transfer,
+    ),
+    Case(
+        "reports:cp-transfer-receipt",
+        "confirm",
+        only(ok=302, dsl=True),
+        kwargs=lambda w: {"pk": w.transfer.pk},
+        setup=_transfer,
+        method="post",
+        data=lambda w: {
+            "confirmed_by": "Rita Receiver",
+            "confirmed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    ),
+    Case("reports:bundle-import", "form", only(dsl=True)),
+    Case(
+        "reports:imported-records",
+        "learner in year 9 and on caseload",
+        only(support=True, hoy=True, senco=True, dsl=True),
+        kwargs=lambda w: {"pk": w.learner9.pk},
+    ),
+    Case(
+        "reports:imported-records",
+        "learner outside years and caseload",
+        only(senco=True, dsl=True),
+        kwargs=lambda w: {"pk": w.learner10.pk},
+    ),
+    Case(
+        "reports:imported-records",
+        "other school",
+        every(404),
+        kwargs=lambda w: {"pk": w.other_learner.pk},
+    ),
+]
