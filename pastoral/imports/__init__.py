@@ -79,8 +79,9 @@ Subclass ``CsvImporter[Item, Plan]``::
 ``report.field(row, key, parser, required=..., default=..., max_length=...)``
 parses one cell and records CellError / blank-required / too-long against
 that line and column; ``report.add(line, key, reason)`` records anything
-else; ``report.duplicates(pairs, key=, what=)`` reports repeated keys within
-the file, naming the first line.
+else; ``report.unique(row.line, key, value, what=)`` (in parse_row) or
+``report.duplicates(pairs, key=, what=)`` (in check_items, valid rows only)
+report repeated keys within the file, naming the first line.
 
 ``run(source, *, dry_run=False, expect_fingerprint=None) -> ImportOutcome``:
 

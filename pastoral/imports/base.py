@@ -31,6 +31,7 @@ class Report:
         self.table = table
         self.errors: list[RowError] = list(table.errors) if table else []
         self._lines_with_errors: set[int | None] = {e.line for e in self.errors}
+        self._first_seen: dict[str, dict[Hashable, int]] = {}
 
     def label(self, key: str) -> str:
         return self.table.label(key) if self.table and key else key
@@ -74,6 +75,23 @@ class Report:
         except CellError as exc:
             self.add(row.line, key, str(exc))
             return None
+
+    def unique(self, line: int, key: str, value: Hashable, *, what: str = "value") -> bool:
+        """Call from parse_row: False (and an error) when `value` was seen on an earlier line.
+
+        Checks every row that has the value, even rows with other problems, so
+        a repeat is reported alongside them.
+        """
+        seen = self._first_seen.setdefault(key, {})
+        if value in seen:
+            self.add(
+                line,
+                key,
+                f"{what} {value} appears more than once in the file (first on line {seen[value]})",
+            )
+            return False
+        seen[value] = line
+        return True
 
     def duplicates(
         self, items: Iterable[tuple[int, Hashable]], *, key: str, what: str = "value"

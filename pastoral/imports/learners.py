@@ -170,6 +170,8 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
     def parse_row(self, row: CsvRow, report: Report) -> LearnerRow | None:
         present = set(row.values)
         upn = report.field(row, "upn", self._upn, required=True)
+        if upn:
+            report.unique(row.line, "upn", upn, what="UPN")
         values: dict[str, Any] = {
             "legal_first_name": report.field(
                 row, "legal_first_name", required=True, max_length=100
@@ -224,9 +226,6 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
         if report.has_errors_on(row.line):
             return None
         return LearnerRow(line=row.line, upn=upn, values=values)
-
-    def check_items(self, items: list[LearnerRow], report: Report) -> None:
-        report.duplicates(((item.line, item.upn) for item in items), key="upn", what="UPN")
 
     def plan(self, items: list[LearnerRow], report: Report) -> LearnerPlan:
         existing = {

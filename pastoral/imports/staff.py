@@ -126,6 +126,8 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
 
     def parse_row(self, row: CsvRow, report: Report) -> StaffRow | None:
         email = report.field(row, "email", self._email, required=True, max_length=254)
+        if email:
+            report.unique(row.line, "email", email, what="E-mail")
         full_name = report.field(row, "full_name", required=True, max_length=150)
         job_title = (
             report.field(row, "job_title", default="", max_length=100)
@@ -148,9 +150,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
         if report.has_errors_on(row.line):
             return None
         return StaffRow(row.line, email, full_name, job_title, roles, years)
-
-    def check_items(self, items: list[StaffRow], report: Report) -> None:
-        report.duplicates(((item.line, item.email) for item in items), key="email", what="E-mail")
 
     def plan(self, items: list[StaffRow], report: Report) -> StaffPlan:
         plan = StaffPlan(rows=items)

@@ -1,0 +1,129 @@
+"""Browser imports: upload → dry-run preview → confirm, with the file kept in an ImportBatch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from pastoral.access import Cap, Scope, require
+from pastoral.imports.base import CsvImporter, ImportOutcome
+from pastoral.imports.csvfile import RowError
+from pastoral.imports.learners import LearnerImporter
+from pastoral.imports.staff import StaffImporter
+from pastoral.models import ImportBatch
+
+IMPORTERS: dict[str, type[CsvImporter[Any, Any]]] = {
+    ImportBatch.Kind.LEARNERS: LearnerImporter,
+    ImportBatch.Kind.STAFF: StaffImporter,
+}
+# An upload not confirmed within this time is deleted with its personal data.
+PENDING_LIFETIME = dt.timedelta(days=1)
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def _importer(batch: ImportBatch, scope: Scope, request: HttpRequest | None) -> Any:
+    return IMPORTERS[batch.kind](
+        school=scope.school, actor=scope.user, request=request, filename=batch.filename
+    )
+
+
+def import_batches_for(scope: Scope | None) -> Any:
+    """The school's import batches, for the person who may import (else 404)."""
+    scope = require(scope, Cap.IMPORT_MIS)
+    return ImportBatch.objects.filter(school=scope.school).select_related(
+        "uploaded_by", "applied_by"
+    )
+
+
+def import_batch_or_404(scope: Scope | None, pk: int) -> ImportBatch:
+    return get_object_or_404(import_batches_for(scope), pk=pk)
+
+
+@transaction.atomic
+def import_batch_create(*, actor: Scope, kind: str, uploaded: UploadedFile) -> ImportBatch:
+    """Keep an uploaded CSV for its preview; old unconfirmed uploads are deleted."""
+    scope = require(actor, Cap.IMPORT_MIS)
+    if kind not in IMPORTERS:
+        raise Http404("Not found")
+    if uploaded.size is not None and uploaded.size > settings.IMPORT_MAX_BYTES:
+        raise TooLarge(uploaded.size)
+    ImportBatch.objects.filter(
+        school=scope.school,
+        status=ImportBatch.Status.PENDING,
+        created_at__lt=timezone.now() - PENDING_LIFETIME,
+    ).delete()
+    content = b"".join(uploaded.chunks())
+    batch = ImportBatch(
+        school=scope.school,
+        uploaded_by=scope.user,
+        kind=kind,
+        filename=(uploaded.name or "upload.csv")[:200],
+        size=len(content),
+        content=content,
+    )
+    batch.full_clean(exclude=["content"])
+    batch.save()
+    return batch
+
+
+def import_batch_preview(
+    *, actor: Scope, batch: ImportBatch, request: HttpRequest | None = None
+) -> ImportOutcome[Any]:
+    """The dry run of a pending batch: its errors, or the changes it would make."""
+    scope = require(actor, Cap.IMPORT_MIS)
+    return _importer(batch, scope, request).run(bytes(batch.content), dry_run=True)
+
+
+def import_batch_apply(
+    *, actor: Scope, pk: int, fingerprint: str, request: HttpRequest | None = None
+) -> tuple[ImportBatch, ImportOutcome[Any] | None]:
+    """Apply a previewed batch, all or nothing, if its changes are still those previewed.
+
+    Returns the batch and the outcome (None when the batch was applied before,
+    e.g. a double-clicked confirm). The batch row is locked so two confirms
+    cannot both apply.
+    """
+    scope = require(actor, Cap.IMPORT_MIS)
+    with transaction.atomic():
+        batch = get_object_or_404(
+            ImportBatch.objects.select_for_update().filter(school=scope.school), pk=pk
+        )
+        if batch.status != ImportBatch.Status.PENDING:
+            return batch, None
+        if not fingerprint:
+            outcome: ImportOutcome[Any] = ImportOutcome(
+                errors=[RowError(None, "", "Confirm from the preview page.")], dry_run=False
+            )
+            return batch, outcome
+        outcome = _importer(batch, scope, request).run(
+            bytes(batch.content), expect_fingerprint=fingerprint
+        )
+        if outcome.applied:
+            batch.status = ImportBatch.Status.APPLIED
+            batch.applied_at = timezone.now()
+            batch.applied_by = scope.user
+            batch.counts = {"rows": outcome.rows, **outcome.counts}
+            # The MIS data is now in the database; the copy of the file is not needed.
+            batch.content = b""
+            batch.save()
+    return batch, outcome
+
+
+@transaction.atomic
+def import_batch_discard(*, actor: Scope, pk: int) -> None:
+    """Delete a pending upload (and its copy of the file)."""
+    scope = require(actor, Cap.IMPORT_MIS)
+    batch = get_object_or_404(
+        ImportBatch.objects.filter(school=scope.school, status=ImportBatch.Status.PENDING), pk=pk
+    )
+    batch.delete()
