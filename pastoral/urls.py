@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pastoral import views
+from pastoral import audit_views, views
 from pastoral.accounts import views as account_views
 
 app_patterns = (
@@ -12,6 +12,13 @@ app_patterns = (
         path("learners/search/", views.learner_search, name="learner-search"),
         path("learners/<int:pk>/", views.learner_detail, name="learner-detail"),
         path("school/switch/", views.school_switch, name="school-switch"),
+        path("audit/", audit_views.audit_list, name="audit-list"),
+        path("audit/export.csv", audit_views.audit_export, name="audit-export"),
+        path(
+            "audit/record/<str:object_type>/<str:object_id>/",
+            audit_views.audit_object,
+            name="audit-object",
+        ),
     ],
     "pastoral",
 )
