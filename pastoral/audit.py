@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 
-from pastoral.models import AuditChainHead, AuditEvent, Learner, School, User
+from pastoral.access import Cap, Scope, require
+from pastoral.models import AuditChainHead, AuditEvent, Learner, Membership, School, User
 
 GENESIS = "0" * 64
 SECRET_KEYS = ("password", "secret", "token", "otp", "key", "recovery")
@@ -102,15 +104,25 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
+def _chain_keys() -> list[int]:
+    """Every chain that has a head or any event: a row inserted for a school
+    that never had a chain still has to be looked at."""
+    heads = set(AuditChainHead.objects.values_list("school_key", flat=True))
+    schools = set(AuditEvent.objects.order_by().values_list("school_id", flat=True).distinct())
+    return sorted(heads | {key or 0 for key in schools})
+
+
 def verify_chain(school_key: int | None = None) -> tuple[int, str | None]:
-    """Check every chain (or one). Returns (events checked, first problem or None)."""
-    keys: list[int]
-    if school_key is None:
-        keys = list(
-            AuditChainHead.objects.order_by("school_key").values_list("school_key", flat=True)
-        )
-    else:
-        keys = [school_key]
+    """Check every chain (or one). Returns (events checked, first problem or None).
+
+    Each event must carry the next sequence number of its school, link to the
+    hash of the event before it, and hash to its own stored hash; the chain head
+    must point at the last event. So an altered row, a removed row (anywhere,
+    including the end) and a row inserted or reordered behind the application's
+    back each break the chain at a named event.
+    """
+    keys = _chain_keys() if school_key is None else [school_key]
+    heads = {h.school_key: h for h in AuditChainHead.objects.filter(school_key__in=keys)}
     checked = 0
     for key in keys:
         qs = (
@@ -120,24 +132,68 @@ def verify_chain(school_key: int | None = None) -> tuple[int, str | None]:
         )
         prev = GENESIS
         expected_seq = 1
-        for event in qs.order_by("seq").iterator(chunk_size=2000):
+        head = heads.get(key)
+        for event in qs.order_by("seq", "id").iterator(chunk_size=2000):
             checked += 1
             label = f"event id={event.pk} (school {key or '-'}, seq {event.seq}, {event.action})"
             if event.seq != expected_seq:
+                what = "removed" if event.seq > expected_seq else "inserted"
                 return (
                     checked,
-                    f"{label}: expected seq {expected_seq}; an event was removed or inserted",
+                    f"{label}: expected seq {expected_seq}; an event was {what} before it",
                 )
             if event.prev_hash != prev:
-                return checked, f"{label}: does not link to the previous event"
+                return (
+                    checked,
+                    f"{label}: does not link to the previous event (reordered or inserted)",
+                )
             if event.compute_hash() != event.hash:
                 return checked, f"{label}: contents do not match its hash (altered)"
+            if head is None or event.seq > head.seq:
+                return checked, f"{label}: is beyond the end of its chain (inserted)"
             prev = event.hash
             expected_seq += 1
-        head = AuditChainHead.objects.filter(school_key=key).first()
         if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
             return (
                 checked,
-                f"chain of school {key or '-'}: the last event(s) were removed (head at seq {head.seq})",
+                f"chain of school {key or '-'}: ends at seq {expected_seq - 1} but its head "
+                f"records seq {head.seq}; the last event(s) were removed",
             )
     return checked, None
+
+
+# --- reading the trail (the DSL's audit screens) -----------------------------
+
+
+def events_for(scope: Scope) -> models.QuerySet[AuditEvent]:
+    """Events a DSL may read: everything recorded in their school, plus the
+    school-less sign-in events of people who work there (not other schools'
+    staff). Refuses (404) without Cap.READ_AUDIT."""
+    require(scope, Cap.READ_AUDIT)
+    members = Membership.objects.filter(school=scope.school).values("user_id")
+    return (
+        AuditEvent.objects.filter(
+            models.Q(school=scope.school)
+            | models.Q(school__isnull=True, actor_id__in=members)
+            # Failed sign-ins have no actor: they name the account they tried.
+            | models.Q(
+                school__isnull=True,
+                actor__isnull=True,
+                object_type="pastoral.user",
+                object_id__in=members.annotate(uid=Cast("user_id", models.CharField())).values(
+                    "uid"
+                ),
+            )
+        )
+        .select_related("actor", "learner")
+        .order_by("-created_at", "-id")
+    )
+
+
+def object_history_for(
+    scope: Scope, object_type: str, object_id: str
+) -> models.QuerySet[AuditEvent]:
+    """Who has seen or changed one record: its events in the scope's school."""
+    return events_for(scope).filter(
+        school=scope.school, object_type=object_type, object_id=object_id
+    )

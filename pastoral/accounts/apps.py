@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from pastoral import nav
+        from pastoral.access import Cap
         from pastoral.accounts import signals  # noqa: F401  (session bookkeeping)
+
+        nav.register(
+            nav.NavItem("Audit trail", "pastoral:audit-list", order=95, cap=Cap.READ_AUDIT)
+        )

@@ -139,7 +139,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes in a row: wait a minute and try again.")
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = _confirm_enrolment(user, device)  # type: ignore[arg-type]
             mark_verified(request, device)
             services.second_factor_event(
@@ -151,11 +154,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.signin_succeeded(user=user, request=request, second_factor="totp")  # type: ignore[arg-type]
             request.session[SESSION_NEW_RECOVERY_CODES] = codes
             return redirect(_with_next("accounts:recovery-codes", next_url))
-        form.add_error(
-            "code",
-            "That code did not match. Check the app shows Pastoral and enter the code it "
-            "shows now.",
-        )
+        else:
+            form.add_error(
+                "code",
+                "That code did not match. Check the app shows Pastoral and enter the code it "
+                "shows now.",
+            )
     secret = b32encode(device.bin_key).decode()
     return render(
         request,
