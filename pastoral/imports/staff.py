@@ -140,13 +140,14 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
             if "hoy_year_groups" in row.values
             else None
         )
-        if roles is not None and years is not None:
+        if "hoy_year_groups" not in row.values:
+            if roles is not None and Role.HEAD_OF_YEAR in roles:
+                report.add(row.line, "roles", "a head of year needs a hoy_year_groups column")
+        elif roles is not None and years is not None:
             if Role.HEAD_OF_YEAR in roles and not years:
                 report.add(row.line, "hoy_year_groups", "a head of year needs their year group(s)")
             if years and Role.HEAD_OF_YEAR not in roles:
                 report.add(row.line, "hoy_year_groups", "only a head of year has year groups")
-        elif roles is not None and Role.HEAD_OF_YEAR in roles:
-            report.add(row.line, "roles", "a head of year needs a hoy_year_groups column")
         if report.has_errors_on(row.line):
             return None
         return StaffRow(row.line, email, full_name, job_title, roles, years)

@@ -1,0 +1,176 @@
+"""The reusable CSV reading of pastoral.imports (also used by the attendance import)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pastoral.imports import (
+    ApplyError,
+    Change,
+    CsvImporter,
+    ImportFileError,
+    RowError,
+    formula_error,
+    parse_bool,
+    parse_date,
+    read_csv,
+)
+from pastoral.imports.parse import CellError
+from pastoral.models import Trust
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "=1+1",
+        "+Ann",
+        "-Smith",
+        "@SUM(A1:A2)",
+        "\t=1",
+        "\rX",
+        "  =1",
+        "-",
+        "+44 20 7946 0000",
+    ],
+)
+def test_it_refuses_formula_cells(cell: str) -> None:
+    assert formula_error(cell)
+
+
+@pytest.mark.parametrize("cell", ["-3", "+44", "-12.5", "2012-03-04", "04/03/2012", "O'Neil", ""])
+def test_numbers_dates_and_names_are_not_formulas(cell: str) -> None:
+    assert formula_error(cell) is None
+
+
+def test_it_reads_rows_with_line_numbers_and_normalised_headers() -> None:
+    data = (
+        b'UPN,Date of Birth , Extra Col\r\nA1,2012-03-04,x\r\n\r\nB2,"two\nlines",y\r\nC3,-3,z\r\n'
+    )
+    table = read_csv(data, required=["upn", "date_of_birth"])
+    assert [(r.line, r.values["upn"]) for r in table.rows] == [(2, "A1"), (4, "B2"), (6, "C3")]
+    assert table.rows[1].values["date_of_birth"] == "two\nlines"
+    assert table.rows[2].values["date_of_birth"] == "-3"
+    assert table.ignored_columns == ["Extra Col"]
+    assert table.label("date_of_birth") == "Date of Birth"
+    assert not table.errors
+
+
+def test_it_reads_utf8_with_or_without_a_bom(tmp_path: Path) -> None:
+    body = "name,town\nZoë,Bromsgrove\n".encode()
+    for data in (body, b"\xef\xbb\xbf" + body):
+        path = tmp_path / "f.csv"
+        path.write_bytes(data)
+        table = read_csv(path, required=["name"])
+        assert table.rows[0].values == {"name": "Zoë", "town": "Bromsgrove"}
+
+
+def test_it_reads_an_uploaded_file() -> None:
+    upload = SimpleUploadedFile("f.csv", b"a,b\n1,2\n")
+    assert read_csv(upload, required=["a", "b"]).rows[0].values == {"a": "1", "b": "2"}
+
+
+def test_another_encoding_is_refused_naming_the_line() -> None:
+    data = "name\nAnn\nZoë\n".encode("latin-1")
+    with pytest.raises(ImportFileError) as info:
+        read_csv(data, required=["name"])
+    (error,) = info.value.errors
+    assert error.line == 3 and "not UTF-8" in error.reason
+
+
+def test_utf16_is_refused() -> None:
+    with pytest.raises(ImportFileError, match="UTF-16"):
+        read_csv("name\nAnn\n".encode("utf-16"), required=["name"])
+
+
+def test_missing_and_repeated_columns_are_named() -> None:
+    with pytest.raises(ImportFileError) as info:
+        read_csv(b"UPN,upn,Name\n1,2,3\n", required=["upn", "date_of_birth", "gender"])
+    reasons = [str(e) for e in info.value.errors]
+    assert "line 1, column upn: This column appears twice in the header." in reasons
+    assert any("date_of_birth, gender" in r for r in reasons)
+
+
+def test_the_size_limit_comes_from_settings(settings: Any) -> None:
+    settings.IMPORT_MAX_BYTES = 100
+    with pytest.raises(ImportFileError, match="limit is 100 bytes"):
+        read_csv(b"a\n" + b"1\n" * 100, required=["a"])
+    # A stream without a size is cut off at the limit rather than read whole.
+    with pytest.raises(ImportFileError, match="larger than the limit"):
+        read_csv(io.BytesIO(b"a\n" + b"1\n" * 100), required=["a"])
+
+
+def test_an_empty_file_and_a_broken_quote_are_file_errors() -> None:
+    with pytest.raises(ImportFileError, match="empty"):
+        read_csv(b"\xef\xbb\xbf  \n", required=["a"])
+    with pytest.raises(ImportFileError) as info:
+        read_csv(b'a,b\n1,2\n3,"open\n', required=["a"])
+    assert info.value.errors[0].line == 3
+
+
+def test_extra_fields_and_formula_cells_are_row_errors() -> None:
+    table = read_csv(b"a,b\n1,2,3\n=1,ok\n4,5\n", required=["a"])
+    assert [(e.line, e.column) for e in table.errors] == [(2, ""), (3, "a")]
+    assert [r.ok for r in table.rows] == [False, False, True]
+
+
+def test_row_errors_read_as_sentences() -> None:
+    assert str(RowError(4, "DOB", "bad")) == "line 4, column DOB: bad"
+    assert str(RowError(None, "", "too big")) == "file: too big"
+
+
+def test_cell_parsers() -> None:
+    assert parse_date("04/03/2012").isoformat() == "2012-03-04"
+    assert parse_date("2012-3-4").isoformat() == "2012-03-04"
+    with pytest.raises(CellError):
+        parse_date("03/04/12")
+    assert parse_bool("Yes") is True and parse_bool("") is False
+    with pytest.raises(CellError):
+        parse_bool("perhaps")
+
+
+class TrustImporter(CsvImporter[str, list[str]]):
+    """A minimal importer over a core model, to test the run's all-or-nothing contract."""
+
+    required_columns = ("name",)
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.fail_after = fail_after
+
+    def parse_row(self, row: Any, report: Any) -> str | None:
+        return report.field(row, "name", required=True)
+
+    def plan(self, items: list[str], report: Any) -> list[str]:
+        existing = set(Trust.objects.values_list("name", flat=True))
+        return [name for name in items if name not in existing]
+
+    def changes(self, plan: list[str]) -> list[Change]:
+        return [Change(i + 2, name, "create") for i, name in enumerate(plan)]
+
+    def apply(self, plan: list[str], outcome: Any) -> None:
+        for i, name in enumerate(plan):
+            if self.fail_after is not None and i == self.fail_after:
+                raise ApplyError([RowError(i + 2, "name", "refused by the database")])
+            Trust.objects.create(name=name)
+
+
+def test_a_failure_while_applying_rolls_everything_back(db: Any) -> None:
+    outcome = TrustImporter(fail_after=2).run(b"name\nA\nB\nC\nD\n")
+    assert not outcome.applied
+    assert [str(e) for e in outcome.errors] == ["line 4, column name: refused by the database"]
+    assert not Trust.objects.exists()
+
+
+def test_a_changed_preview_is_not_applied(db: Any) -> None:
+    preview = TrustImporter().run(b"name\nA\nB\n", dry_run=True)
+    Trust.objects.create(name="A")  # someone else changed the data meanwhile
+    outcome = TrustImporter().run(b"name\nA\nB\n", expect_fingerprint=preview.fingerprint())
+    assert not outcome.applied and "changed since the preview" in outcome.errors[0].reason
+    assert list(Trust.objects.values_list("name", flat=True)) == ["A"]
+    fresh = TrustImporter().run(b"name\nA\nB\n", dry_run=True)
+    assert TrustImporter().run(b"name\nA\nB\n", expect_fingerprint=fresh.fingerprint()).applied
