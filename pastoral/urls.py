@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pastoral import audit_views, views
+from pastoral import audit_views, import_views, views
 from pastoral.accounts import views as account_views
 
 app_patterns = (
@@ -19,6 +19,10 @@ app_patterns = (
             audit_views.audit_object,
             name="audit-object",
         ),
+        path("imports/", import_views.import_start, name="import-start"),
+        path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+        path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import-confirm"),
+        path("imports/<int:pk>/discard/", import_views.import_discard, name="import-discard"),
     ],
     "pastoral",
 )
