@@ -13,5 +13,8 @@ class AccountsConfig(AppConfig):
         from pastoral.accounts import signals  # noqa: F401  (session bookkeeping)
 
         nav.register(
+            nav.NavItem("Staff and roles", "accounts:user-list", order=90, cap=Cap.MANAGE_USERS)
+        )
+        nav.register(
             nav.NavItem("Audit trail", "pastoral:audit-list", order=95, cap=Cap.READ_AUDIT)
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pastoral.accounts import views
+from pastoral.accounts import users, views
 
 app_name = "accounts"
 
@@ -9,4 +9,16 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup, name="otp-setup"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("two-factor/confirm/", views.step_up, name="step-up"),
+]
+
+urlpatterns += [
+    path("staff/", users.user_list, name="user-list"),
+    path("staff/add/", users.user_create, name="user-create"),
+    path("staff/<int:pk>/", users.user_detail, name="user-detail"),
+    path("staff/<int:pk>/roles/", users.role_grant, name="role-grant"),
+    path("staff/<int:pk>/roles/<int:membership_pk>/years/", users.role_years, name="role-years"),
+    path("staff/<int:pk>/roles/<int:membership_pk>/remove/", users.role_remove, name="role-remove"),
+    path("staff/<int:pk>/deactivate/", users.user_deactivate, name="user-deactivate"),
+    path("staff/<int:pk>/reactivate/", users.user_reactivate, name="user-reactivate"),
+    path("staff/<int:pk>/unlock/", users.user_unlock, name="user-unlock"),
 ]

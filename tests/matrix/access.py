@@ -31,6 +31,33 @@ def _record(learner_attr: str) -> Any:
     return kwargs
 
 
+ADMIN_ONLY = only(admin=True)
+ADMIN_REDIRECT = only(302, admin=True)
+
+
+def _person(role: str) -> Any:
+    return lambda world: {"pk": world.user(role).pk}
+
+
+def _outsider(world: Any) -> dict[str, Any]:
+    return {"pk": world.outsider.pk}
+
+
+def _membership(role: str, code: str) -> Any:
+    def kwargs(world: Any) -> dict[str, Any]:
+        user = world.user(role)
+        return {"pk": user.pk, "membership_pk": user.memberships.get(role=code).pk}
+
+    return kwargs
+
+
+def _outsider_membership(world: Any) -> dict[str, Any]:
+    return {
+        "pk": world.outsider.pk,
+        "membership_pk": world.outsider.memberships.get(role="dsl").pk,
+    }
+
+
 CASES = [
     # A signed-in, verified person is sent on from the second-factor pages.
     Case("accounts:otp-verify", "already verified", every(302)),
@@ -61,4 +88,87 @@ CASES = [
         setup=_viewed_events,
         kwargs=_record("other_learner"),
     ),
+    # Users and roles: the school administrator only, and only their school's people.
+    Case("accounts:user-list", "staff list", ADMIN_ONLY),
+    Case("accounts:user-list", "search", ADMIN_ONLY, query="q=sally"),
+    Case("accounts:user-create", "form", ADMIN_ONLY),
+    Case(
+        "accounts:user-create",
+        "add",
+        ADMIN_REDIRECT,
+        method="post",
+        data=lambda w: {
+            "full_name": "Nia New",
+            "email": "nia.new@school.test",
+            "password": "a-long-enough-passphrase-7",
+        },
+    ),
+    Case("accounts:user-detail", "own school", ADMIN_ONLY, kwargs=_person("staff")),
+    Case("accounts:user-detail", "other school", every(404), kwargs=_outsider),
+    Case(
+        "accounts:role-grant",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_person("staff"),
+        data=lambda w: {"role": "senco"},
+    ),
+    Case(
+        "accounts:role-grant",
+        "other school",
+        every(404),
+        method="post",
+        kwargs=_outsider,
+        data=lambda w: {"role": "senco"},
+    ),
+    Case(
+        "accounts:role-years",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_membership("hoy", "hoy"),
+        data=lambda w: {"year_groups": [w.year10.pk]},
+    ),
+    Case(
+        "accounts:role-years",
+        "other school",
+        every(404),
+        method="post",
+        kwargs=_outsider_membership,
+        data=lambda w: {"year_groups": [w.year10.pk]},
+    ),
+    Case(
+        "accounts:role-remove",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_membership("senco", "senco"),
+    ),
+    Case(
+        "accounts:role-remove",
+        "other school",
+        every(404),
+        method="post",
+        kwargs=_outsider_membership,
+    ),
+    Case(
+        "accounts:user-deactivate",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_person("staff"),
+    ),
+    Case("accounts:user-deactivate", "other school", every(404), method="post", kwargs=_outsider),
+    Case(
+        "accounts:user-reactivate",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_person("staff"),
+    ),
+    Case("accounts:user-reactivate", "other school", every(404), method="post", kwargs=_outsider),
+    Case(
+        "accounts:user-unlock", "own school", ADMIN_REDIRECT, method="post", kwargs=_person("staff")
+    ),
+    Case("accounts:user-unlock", "other school", every(404), method="post", kwargs=_outsider),
 ]
