@@ -1,0 +1,304 @@
+#!/usr/bin/env python
+"""`make bench`: Pastoral at trust scale, page by page and job by job.
+
+Builds (or reuses) the PostgreSQL database `pastoral_bench` with
+`seed_demo --scale trust`, then for each page in bench/pages.py, signed in
+as the page's role with a verified second factor, measures through the real
+middleware stack (Django's test client against the real database, DEBUG off):
+
+- server time: median and p95 over --repeat requests (after warm-up),
+- the number of SQL queries one request makes,
+- the raw SQL that fetches the same rows, timed the same way, and the ratio,
+- Django admin's change list for the same model, where one exists,
+
+then the jobs of bench/jobs.py (imports beside raw COPY, PDF, reminders).
+Writes bench/results/latest.json and bench/results/latest.md.
+
+    .venv/bin/python bench/run.py [--repeat 30] [--only learner] [--rebuild] [--skip-jobs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common  # noqa: E402
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summarise(samples_ms: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(samples_ms), 2),
+        "p95_ms": round(percentile(samples_ms, 95), 2),
+        "min_ms": round(min(samples_ms), 2),
+        "n": len(samples_ms),
+    }
+
+
+def signed_in_client(user: Any, school: Any) -> Any:
+    """A test client whose session has passed sign-in and the second factor."""
+    from django.test import Client
+
+    from tests.auth import verified_login
+
+    client = Client()
+    verified_login(client, user)
+    session = client.session
+    session["pastoral_school_id"] = school.pk
+    session.save()
+    return client
+
+
+def superuser() -> Any:
+    from pastoral.models import User
+
+    user = User.objects.filter(email=common.BENCH_SUPERUSER).first()
+    if user is None:
+        user = User.objects.create_superuser(
+            email=common.BENCH_SUPERUSER, password=None, full_name="Bench superuser"
+        )
+    return user
+
+
+def time_request(client: Any, url: str, headers: dict[str, str], repeat: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # warm-up: template and connection caches
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            return {"status": response.status_code, "error": f"HTTP {response.status_code}"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    # Read now: the next request's request_started signal empties the log.
+    query_count = len(queries.captured_queries)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url, **headers)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "status": response.status_code,
+        "queries": query_count,
+        "bytes": len(response.content),
+        **summarise(samples),
+    }
+
+
+def time_sql(sql: str, params: dict[str, Any], repeat: int) -> dict[str, Any]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            samples.append((time.perf_counter() - started) * 1000)
+    return {"rows": len(rows), **summarise(samples)}
+
+
+def url_exists(name: str) -> bool:
+    from django.urls import NoReverseMatch, get_resolver
+
+    try:
+        # Any pattern with that name, whatever its arguments.
+        namespace, _, short = name.rpartition(":")
+        resolver = get_resolver()
+        for part in filter(None, namespace.split(":")):
+            resolver = resolver.namespace_dict[part][1]
+        return short in resolver.reverse_dict
+    except (KeyError, NoReverseMatch):
+        return False
+
+
+def measure_page(page: Any, ctx: Any, repeat: int, admin_client: Any) -> dict[str, Any]:
+    from django.urls import reverse
+
+    result: dict[str, Any] = {
+        "label": page.label,
+        "url_name": page.url_name,
+        "role": page.role,
+        "target_ratio": page.target_ratio,
+    }
+    if not url_exists(page.url_name):
+        result["status"] = "not landed"
+        return result
+    user = ctx.users.get(page.role)
+    if user is None:
+        result["status"] = f"no demo sign-in for role {page.role}"
+        return result
+    try:
+        url = reverse(page.url_name, kwargs=page.kwargs(ctx))
+        query = page.query(ctx)
+        url = f"{url}?{query}" if query else url
+        headers = dict(page.headers)
+        if page.htmx:
+            headers["HTTP_HX_REQUEST"] = "true"
+        client = signed_in_client(user, ctx.school)
+        result["url"] = url
+        result["server"] = time_request(client, url, headers, repeat)
+        result["sql"] = time_sql(page.sql, page.params(ctx), repeat)
+        if "median_ms" in result["server"]:
+            result["ratio"] = round(
+                result["server"]["median_ms"] / max(result["sql"]["median_ms"], 0.001), 1
+            )
+        if page.admin is not None:
+            admin_url = reverse(page.admin.url_name)
+            admin_query = page.admin.query(ctx)
+            admin_url = f"{admin_url}?{admin_query}" if admin_query else admin_url
+            result["admin"] = {
+                "url": admin_url,
+                **time_request(admin_client, admin_url, {}, repeat),
+            }
+        result["status"] = "ok" if result["server"].get("status") == 200 else "error"
+    except Exception as exc:  # one broken page must not hide the others' figures
+        result["status"] = "error"
+        result["error"] = f"{exc.__class__.__name__}: {exc}"
+    return result
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    if value is None or value == "":
+        return "–"
+    return f"{value}{unit}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        f"Benchmark run {report['finished_at']} on {common.machine_line(report['machine'])}.",
+        f"Data: `seed_demo --scale trust`: {report['database']['schools']} schools, "
+        f"{report['database']['learners']:,} learners, {report['database']['users']:,} users; "
+        f"pages measured at the demo school (Oakfield Academy, 1,100 learners), "
+        f"{report['repeat']} requests each after 3 warm-up, DEBUG off, test client through "
+        "the full middleware stack.",
+        "",
+        "| page (role) | queries | server median | server p95 | raw SQL median | ratio | admin change list median |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in report["pages"]:
+        if page["status"] == "not landed":
+            continue
+        server = page.get("server", {})
+        sql = page.get("sql", {})
+        admin = page.get("admin", {})
+        if page["status"] != "ok":
+            err = page.get("error") or server.get("error") or page["status"]
+            lines.append(f"| {page['label']} | error: {err} | | | | | |")
+            continue
+        ratio = page.get("ratio")
+        flag = " ⚠" if ratio is not None and ratio > page["target_ratio"] else ""
+        lines.append(
+            f"| {page['label']} | {server['queries']} | {server['median_ms']:.1f} ms | "
+            f"{server['p95_ms']:.1f} ms | {sql['median_ms']:.2f} ms | {ratio}×{flag} | "
+            f"{fmt(admin.get('median_ms'), ' ms')} |"
+        )
+    missing = [p["label"] for p in report["pages"] if p["status"] == "not landed"]
+    if report.get("expected_missing"):
+        missing += [f"{app}: {label}" for app, label in report["expected_missing"]]
+    if report["jobs"]:
+        lines += ["", "| job | result |", "| --- | --- |"]
+        for job in report["jobs"]:
+            lines.append(f"| {job['label']} | {job['summary']} |")
+    if missing:
+        lines += ["", "Not measured yet (not landed when this ran): " + "; ".join(missing) + "."]
+    lines += [
+        "",
+        "ratio = server median / raw SQL median (target ≤ 10×; ⚠ marks a page above it). "
+        "The raw SQL fetches the same rows with one hand-written query on the same connection.",
+        f"Whole run: {report['elapsed_s']:.0f} s.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--only", default="", help="measure only pages/jobs whose label has this")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench DB")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse the bench DB even if the seed changed"
+    )
+    parser.add_argument("--skip-jobs", action="store_true", help="pages only")
+    parser.add_argument("--out", default=str(common.RESULTS), help="results directory")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    db_facts = common.ensure_database(rebuild=args.rebuild, reuse=args.reuse)
+    common.apply_env()
+    import django
+
+    django.setup()
+    from bench import jobs
+    from bench.pages import EXPECTED, PAGES, Ctx
+
+    machine = common.machine()
+    ctx = Ctx()
+    admin_client = signed_in_client(superuser(), ctx.school)
+    only = args.only.lower()
+    pages = []
+    for page in PAGES:
+        if only and only not in page.label.lower():
+            continue
+        print(f"page: {page.label} …", flush=True)
+        result = measure_page(page, ctx, args.repeat, admin_client)
+        pages.append(result)
+        server = result.get("server", {})
+        print(
+            f"   {result['status']}: {server.get('median_ms', '-')} ms median, "
+            f"{server.get('queries', '-')} queries, ratio {result.get('ratio', '-')}",
+            flush=True,
+        )
+    expected_missing = list(EXPECTED)
+    job_results = []
+    if not args.skip_jobs:
+        for job in jobs.JOBS:
+            if only and only not in job.label.lower():
+                continue
+            print(f"job: {job.label} …", flush=True)
+            outcome = jobs.run_job(job, ctx)
+            print(f"   {outcome['summary']}", flush=True)
+            job_results.append(outcome)
+
+    report = {
+        "finished_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine,
+        "database": db_facts,
+        "repeat": args.repeat,
+        "pages": pages,
+        "expected_missing": expected_missing,
+        "jobs": job_results,
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    (out / "latest.md").write_text(markdown(report))
+    print(f"\nWrote {out / 'latest.json'} and {out / 'latest.md'}:\n")
+    print(markdown(report))
+    failed = [p for p in pages if p["status"] == "error"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
