@@ -194,6 +194,25 @@ class AttendanceSummary:
         pct = self.attendance_pct
         return NO_SESSIONS if pct is None else f"{pct:.1f}%"
 
+    # Aliases under the names other apps' templates use.
+    @property
+    def attendance_percent(self) -> float | None:
+        pct = self.attendance_pct
+        return None if pct is None else round(pct, 1)
+
+    percent = attendance_percent
+
+    @property
+    def persistent(self) -> bool:
+        return self.is_pa
+
+    @property
+    def severe(self) -> bool:
+        return self.is_sa
+
+    def __str__(self) -> str:
+        return self.attendance_label
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "start": self.start,

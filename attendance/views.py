@@ -1,0 +1,318 @@
+"""Attendance pages: dashboard, learner page, targets, interventions, today's list, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from attendance import charts, codes, selectors, services
+from attendance.forms import (
+    ImportForm,
+    InterventionForm,
+    RangeForm,
+    ReturnPlanForm,
+    TargetForm,
+    TargetReviewForm,
+)
+from attendance.models import Intervention, MarkChange, Target
+from pastoral.access import Cap, learner_or_404, require
+from pastoral.models import Closure
+
+PAGE_SIZE = 50
+DASHBOARD_LIST = 10
+FLAGS = {
+    "pa": "Persistent absence (10% or more missed)",
+    "sa": "Severe absence (50% or more missed)",
+    "falls": "Biggest falls in the last 4 weeks",
+    "below_target": "Below their attendance target",
+    "": "All learners",
+}
+
+
+def _range(request: HttpRequest) -> tuple[RangeForm, dt.date | None, dt.date | None]:
+    form = RangeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    return form, None, None
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Head of year's view of their years (SENCO and DSL: the school; key worker: caseload)."""
+    scope = require(request.scope, Cap.VIEW_PROFILE)
+    form, start, end = _range(request)
+    start, end = selectors.default_range(scope.school, start, end)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "years": selectors.year_rows_for(scope, start, end),
+        "cohorts": selectors.cohort_rows_for(scope, start, end),
+        "pa": list(
+            selectors.learner_rows_for(scope, start=start, end=end, flag="pa")[:DASHBOARD_LIST]
+        ),
+        "sa": list(
+            selectors.learner_rows_for(scope, start=start, end=end, flag="sa")[:DASHBOARD_LIST]
+        ),
+        "falls": list(selectors.falls_for(scope, end=end)[:DASHBOARD_LIST]),
+        "below_target": list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST]),
+        "limit": DASHBOARD_LIST,
+    }
+    return render(request, "attendance/dashboard.html", context)
+
+
+@require_GET
+def learner_list(request: HttpRequest) -> HttpResponse:
+    """Every in-scope learner with their figures, or one flag's list (PA, SA, falls...)."""
+    scope = require(request.scope, Cap.VIEW_PROFILE)
+    flag = request.GET.get("flag", "")
+    if flag not in FLAGS:
+        flag = ""
+    form, start, end = _range(request)
+    start, end = selectors.default_range(scope.school, start, end)
+    rows = selectors.learner_rows_for(scope, start=start, end=end, flag=flag)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "attendance/learner_list.html",
+        {
+            "page": page,
+            "flag": flag,
+            "flag_label": FLAGS[flag],
+            "flags": FLAGS,
+            "form": form,
+            "start": start,
+            "end": end,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """One learner: summary, target and progress, weekly trend, calendar, interventions."""
+    scope = require(request.scope, Cap.VIEW_PROFILE)
+    learner = learner_or_404(scope, pk, Cap.VIEW_PROFILE)
+    form, start, end = _range(request)
+    start, end = selectors.default_range(scope.school, start, end)
+    summary = selectors.learner_attendance_summary(scope, learner, start=start, end=end)
+    targets = list(selectors.targets_for(scope, learner))
+    target = next((t for t in targets if t.status == Target.Status.ACTIVE), None)
+    progress = None
+    trend_start = start
+    if target is not None:
+        progress = selectors.learner_attendance_summary(scope, learner, start=target.start)
+        trend_start = min(start, target.start)
+    trend = selectors.weekly_trend(scope, learner, trend_start, end)
+    chart = charts.trend_chart(
+        trend,
+        float(target.target_percent) if target else None,
+        float(target.baseline_percent) if target else None,
+    )
+    marks = list(
+        selectors.marks_for(scope, learner, start, end).values_list("date", "session", "code")
+    )
+    closures = dict(
+        Closure.objects.filter(school=scope.school, date__gte=start, date__lte=end).values_list(
+            "date", "name"
+        )
+    )
+    services.learner_attendance_viewed(
+        actor=request.user, scope=scope, learner=learner, request=request
+    )
+    return render(
+        request,
+        "attendance/learner.html",
+        {
+            "learner": learner,
+            "form": form,
+            "summary": summary,
+            "target": target,
+            "progress": progress,
+            "past_targets": [t for t in targets if t is not target],
+            "trend": trend,
+            "chart": chart,
+            "weeks": charts.heatmap(
+                marks, start, end, {d: n or "closed" for d, n in closures.items()}
+            ),
+            "legend": _legend(marks),
+            "interventions": list(selectors.interventions_for(scope, learner)),
+            "return_plans": list(selectors.return_plans_for(scope, learner)),
+            "changes": list(
+                MarkChange.objects.filter(learner=learner).select_related("changed_by")[:20]
+            ),
+            "can_target": scope.can(Cap.SET_ATTENDANCE_TARGETS),
+            "can_record": scope.can(Cap.RECORD_CONTACTS),
+            "today_date": timezone.localdate(),
+        },
+    )
+
+
+def _legend(marks: list[tuple[dt.date, str, str]]) -> list[Any]:
+    used = {code for _d, _s, code in marks}
+    return [c for c in codes.CODES.values() if c.code in used]
+
+
+@require_http_methods(["GET", "POST"])
+def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require(request.scope, Cap.SET_ATTENDANCE_TARGETS)
+    learner = learner_or_404(scope, pk, Cap.SET_ATTENDANCE_TARGETS)
+    form = TargetForm(request.POST or None, school=scope.school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.target_create(
+            actor=request.user,
+            scope=scope,
+            learner_id=learner.pk,
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, "Attendance target set.")
+        return redirect("attendance:learner", pk=learner.pk)
+    summary = selectors.learner_attendance_summary(scope, learner)
+    return render(
+        request,
+        "attendance/target_form.html",
+        {"form": form, "learner": learner, "summary": summary},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_review(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require(request.scope, Cap.SET_ATTENDANCE_TARGETS)
+    target = selectors.target_or_404(scope, pk)
+    if target.status != Target.Status.ACTIVE:
+        raise Http404("Not found")
+    form = TargetReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.target_review(
+            actor=request.user,
+            scope=scope,
+            target_id=target.pk,
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, "Target review recorded.")
+        return redirect("attendance:learner", pk=target.learner_id)
+    progress = selectors.learner_attendance_summary(scope, target.learner, start=target.start)
+    return render(
+        request,
+        "attendance/target_review.html",
+        {"form": form, "target": target, "learner": target.learner, "progress": progress},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require(request.scope, Cap.RECORD_CONTACTS)
+    learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
+    initial = {}
+    if request.GET.get("kind") in Intervention.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = InterventionForm(
+        request.POST or None, initial=initial, school=scope.school, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        services.intervention_create(
+            actor=request.user,
+            scope=scope,
+            learner_id=learner.pk,
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, "Intervention logged.")
+        return redirect("attendance:learner", pk=learner.pk)
+    return render(request, "attendance/intervention_form.html", {"form": form, "learner": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def return_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require(request.scope, Cap.RECORD_CONTACTS)
+    learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
+    form = ReturnPlanForm(request.POST or None, school=scope.school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.return_plan_create(
+            actor=request.user,
+            scope=scope,
+            learner_id=learner.pk,
+            request=request,
+            **form.cleaned_data,
+        )
+        messages.success(request, "Return-from-absence plan saved.")
+        return redirect("attendance:learner", pk=learner.pk)
+    return render(request, "attendance/return_plan_form.html", {"form": form, "learner": learner})
+
+
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    """The attendance officer's list: today's unexplained absences (code N or no mark)."""
+    scope = require(request.scope, Cap.RECORD_CONTACTS)
+    rows = selectors.unexplained_today_for(scope)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attendance/today.html",
+        {"page": page, "today": timezone.localdate(), "query": ""},
+    )
+
+
+@require_POST
+def quick_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click from today's list: a first-day call logged against the learner."""
+    scope = require(request.scope, Cap.RECORD_CONTACTS)
+    learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
+    outcome = request.POST.get("outcome", "")[:200]
+    services.intervention_create(
+        actor=request.user,
+        scope=scope,
+        learner_id=learner.pk,
+        kind=Intervention.Kind.FIRST_DAY_CALL,
+        outcome=outcome,
+        request=request,
+    )
+    if request.htmx:
+        return render(request, "attendance/_called.html", {"learner": learner, "outcome": outcome})
+    messages.success(request, f"First-day call logged for {learner.display_name}.")
+    return redirect("attendance:today")
+
+
+@require_http_methods(["GET", "POST"])
+def import_marks(request: HttpRequest) -> HttpResponse:
+    scope = require(request.scope, Cap.IMPORT_MIS)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_job_create(
+            actor=request.user, scope=scope, upload=form.cleaned_data["file"], request=request
+        )
+        return redirect("attendance:import-detail", pk=job.pk)
+    jobs = Paginator(selectors.import_jobs_for(scope), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "attendance/import.html",
+        {"form": form, "page": jobs, "codes": codes.CODES.values(), "query": ""},
+    )
+
+
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress and result; htmx polls the fragment until it has finished."""
+    scope = require(request.scope, Cap.IMPORT_MIS)
+    job = selectors.import_job_or_404(scope, pk)
+    errors = Paginator(job.errors, 200).get_page(request.GET.get("page"))
+    context = {
+        "job": job,
+        "errors": errors,
+        "poll_url": reverse("attendance:import-detail", kwargs={"pk": job.pk}),
+    }
+    if request.htmx:
+        return render(request, "attendance/_import_status.html", context)
+    return render(request, "attendance/import_detail.html", context)
