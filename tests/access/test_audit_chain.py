@@ -16,7 +16,6 @@ from pastoral.models import AuditChainHead, AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-
 @contextmanager
 def behind_the_apps_back() -> Iterator[Any]:
     """A raw cursor that can change audit rows, as an attacker with database

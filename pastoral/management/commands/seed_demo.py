@@ -74,3 +74,10 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo sign-ins (development only), password: " + DEMO_PASSWORD)
         for role, local, name, title in DEMO_SIGN_INS:
             self.stdout.write(f"  {role.label:<22} {local}@demo.pastoral.test  ({name}, {title})")
+        from pastoral.accounts.demo import demo_totp_code, demo_totp_secret
+
+        self.stdout.write(
+            "Two-factor (every demo sign-in): add this TOTP secret to an authenticator app: "
+            f"{demo_totp_secret()}\n  code right now: {demo_totp_code()} (changes every 30 s; "
+            "`python manage.py demo_totp_code` prints the current one)"
+        )
