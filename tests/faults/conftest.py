@@ -380,3 +380,24 @@ def fresh_database(pg: PrivatePostgres, name: str) -> str:
     pg.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", db="postgres")
     pg.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}", db="postgres")
     return pg.url(name)
+
+
+def learner_csv(path: Path, count: int, first_name: str = "Crash") -> None:
+    """An MIS learner file of `count` new learners for the demo school (URN 136001)."""
+    import csv
+
+    from pastoral.upn import make_upn
+
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["upn", "legal_first_name", "legal_last_name", "date_of_birth", "gender",
+             "year_group", "reg_group"]
+        )  # fmt: skip
+        for n in range(count):
+            year = 7 + n % 5
+            writer.writerow(
+                [make_upn(339, 9100 + n // 1000, 10, n % 1000), first_name, f"Test{n}",
+                 f"{2026 - year - 6}-0{1 + n % 9}-1{n % 9}", "F", f"Year {year}",
+                 f"{year}{'ABCDEFGH'[n % 8]}"]
+            )  # fmt: skip

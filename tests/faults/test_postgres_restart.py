@@ -14,7 +14,6 @@ write (the learner import) and nothing of it is left behind.
 from __future__ import annotations
 
 import contextlib
-import csv
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from tests.faults.conftest import (
     Server,
     app_env,
     fresh_database,
+    learner_csv,
     signed_in_cookie,
 )
 
@@ -109,31 +109,12 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_succeed_after(stack: 
     assert server.get("/healthz")[0] == 200
 
 
-def _learner_csv(path: Path, count: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    from pastoral.upn import make_upn
-
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["upn", "legal_first_name", "legal_last_name", "date_of_birth", "gender",
-             "year_group", "reg_group"]
-        )  # fmt: skip
-        for n in range(count):
-            year = 7 + n % 5
-            writer.writerow(
-                [make_upn(339, 9100 + n // 1000, 10, n % 1000), "Crash", f"Test{n}",
-                 f"{2026 - year - 6}-0{1 + n % 9}-1{n % 9}", "F", f"Year {year}",
-                 f"{year}{'ABCDEFGH'[n % 8]}"]
-            )  # fmt: skip
-
-
 def test_a_crash_in_the_middle_of_an_import_leaves_nothing_half_written(
     stack: Any, tmp_path: Path
 ) -> None:
     pg, env, server = stack
     path = tmp_path / "learners.csv"
-    _learner_csv(path, 1500)
+    learner_csv(path, 1500)
     count_sql = (
         "SELECT count(*) FROM pastoral_learner l JOIN pastoral_school s ON s.id = l.school_id "
         "WHERE s.urn = '136001' AND l.legal_first_name = 'Crash'"
