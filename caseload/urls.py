@@ -1,4 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from caseload import views
 
 app_name = "caseload"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_caseload, name="mine"),
+    path("board/", views.board, name="board"),
+    path("board/reallocate/", views.reallocate, name="reallocate"),
+    path("allocations/new/", views.allocation_create, name="allocation-create"),
+    path("allocations/<int:pk>/end/", views.allocation_end, name="allocation-end"),
+    path("learners/<int:pk>/", views.profile, name="profile"),
+    path("learners/<int:pk>/sessions/", views.learner_sessions, name="learner-sessions"),
+    path("learners/<int:pk>/sessions/new/", views.one_to_one_session, name="session-one-to-one"),
+    path("learners/<int:pk>/contacts/", views.learner_contacts, name="learner-contacts"),
+    path("learners/<int:pk>/contacts/new/", views.contact_create, name="contact-create"),
+    path("learners/<int:pk>/plans/new/", views.plan_create, name="plan-create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
+    path("plans/<int:pk>/status/", views.plan_status, name="plan-status"),
+    path("plans/<int:pk>/review/", views.plan_review, name="plan-review"),
+    path("plans/<int:pk>/versions/<int:number>/", views.plan_version, name="plan-version"),
+    path("plans/<int:pk>/diff/", views.plan_diff, name="plan-diff"),
+    path("groups/", views.intervention_list, name="intervention-list"),
+    path("groups/new/", views.intervention_create, name="intervention-create"),
+    path("groups/<int:pk>/", views.intervention_detail, name="intervention-detail"),
+    path("groups/<int:pk>/sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("actions/<int:pk>/done/", views.action_done, name="action-done"),
+    path("needs/", views.need_list, name="need-list"),
+]

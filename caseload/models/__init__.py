@@ -1,5 +1,37 @@
 """Caseload data: allocations of learners to key workers, plans, sessions, contacts."""
 
 from caseload.models.allocation import Allocation
+from caseload.models.plans import (
+    DEFAULT_NEEDS,
+    Need,
+    Plan,
+    PlanVersion,
+    Review,
+    Target,
+    TargetProgress,
+)
+from caseload.models.work import (
+    AgreedAction,
+    ContactLog,
+    Intervention,
+    Mark,
+    RosterEntry,
+    Session,
+)
 
-__all__ = ["Allocation"]
+__all__ = [
+    "DEFAULT_NEEDS",
+    "AgreedAction",
+    "Allocation",
+    "ContactLog",
+    "Intervention",
+    "Mark",
+    "RosterEntry",
+    "Need",
+    "Plan",
+    "PlanVersion",
+    "Review",
+    "Session",
+    "Target",
+    "TargetProgress",
+]

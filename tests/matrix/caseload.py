@@ -1,0 +1,241 @@
+"""Caseload URLs × the six roles. learner9: support's caseload and HoY's year;
+learner10: neither (SENCO and DSL only); other_learner: another school."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from tests.matrix import Case, every, only
+
+CASE_ROLES = {"support": True, "hoy": True, "senco": True, "dsl": True}
+WHOLE = {"senco": True, "dsl": True}
+BOARD = {"hoy": True, "senco": True}
+
+
+def _setup(world: Any) -> None:
+    from caseload.models import Allocation, Need
+    from tests.caseload.factories import allocate, make_contact, make_group, make_plan, make_session
+
+    world.alloc9 = Allocation.objects.get(learner=world.learner9)
+    world.alloc10 = allocate(world.learner10, world.user("senco"))
+    world.plan9 = make_plan(world.learner9)
+    world.plan10 = make_plan(world.learner10)
+    world.group9 = make_group(world.user("support"), [world.learner9])
+    world.group10 = make_group(world.user("senco"), [world.learner10], name="SWEET")
+    world.session9 = make_session(world.group9, {world.learner9: "present"})
+    world.session10 = make_session(world.group10, {world.learner10: "absent"})
+    world.contact9 = make_contact(world.learner9, owner=world.user("support"))
+    world.contact10 = make_contact(world.learner10, owner=world.user("senco"))
+    world.action9 = world.contact9.actions.get()
+    world.action10 = world.contact10.actions.get()
+    world.need = Need.objects.create(school=world.school, name="Mental health")
+
+
+def pk(attr: str) -> Any:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def learner(attr: str) -> Any:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _reallocate(attr: str) -> Any:
+    return lambda w: {
+        "from_worker": w.user("support").pk if attr == "learner9" else w.user("senco").pk,
+        "to_worker": w.user("dsl").pk,
+        "start": _today(),
+        "reason": "Leaving",
+        "learners": [getattr(w, attr).pk],
+    }
+
+
+def _version(attr: str) -> Any:
+    return lambda w: {"pk": getattr(w, attr).pk, "number": 1}
+
+
+CASES = [
+    Case("caseload:mine", "own caseload", only(**CASE_ROLES)),
+    Case("caseload:board", "board", only(**BOARD), setup=_setup),
+    Case("caseload:board", "filtered", only(**BOARD), setup=_setup, query="year=&need=&worker="),
+    Case(
+        "caseload:reallocate",
+        "learner in HoY's year",
+        only(302, **BOARD),
+        method="post",
+        setup=_setup,
+        data=_reallocate("learner9"),
+    ),
+    Case(
+        "caseload:reallocate",
+        "learner outside HoY's years",
+        {**only(**{}), "senco": 302},
+        method="post",
+        setup=_setup,
+        data=_reallocate("learner10"),
+    ),
+    Case("caseload:allocation-create", "form", only(**BOARD)),
+    Case(
+        "caseload:allocation-create",
+        "supporting for learner9",
+        only(302, **BOARD),
+        method="post",
+        data=lambda w: {
+            "learner": w.learner9.pk,
+            "worker": w.user("senco").pk,
+            "kind": "supporting",
+            "reason": "Extra support",
+            "start": _today(),
+        },
+    ),
+    Case("caseload:allocation-end", "in year", only(**BOARD), setup=_setup, kwargs=pk("alloc9")),
+    Case(
+        "caseload:allocation-end",
+        "outside HoY's years",
+        only(senco=True),
+        setup=_setup,
+        kwargs=pk("alloc10"),
+    ),
+    Case("caseload:profile", "own caseload", only(**CASE_ROLES), kwargs=learner("learner9")),
+    Case("caseload:profile", "outside caseload", only(**WHOLE), kwargs=learner("learner10")),
+    Case("caseload:profile", "other school", every(404), kwargs=learner("other_learner")),
+    Case(
+        "caseload:learner-sessions",
+        "own",
+        only(**CASE_ROLES),
+        setup=_setup,
+        kwargs=learner("learner9"),
+    ),
+    Case(
+        "caseload:learner-sessions",
+        "outside",
+        only(**WHOLE),
+        setup=_setup,
+        kwargs=learner("learner10"),
+    ),
+    Case(
+        "caseload:learner-contacts",
+        "own",
+        only(**CASE_ROLES),
+        setup=_setup,
+        kwargs=learner("learner9"),
+    ),
+    Case("caseload:learner-contacts", "outside", only(**WHOLE), kwargs=learner("learner10")),
+    Case("caseload:session-one-to-one", "form", only(**CASE_ROLES), kwargs=learner("learner9")),
+    Case(
+        "caseload:session-one-to-one",
+        "record",
+        only(302, **CASE_ROLES),
+        method="post",
+        kwargs=learner("learner9"),
+        data=lambda w: {
+            "date": _today(),
+            "duration_minutes": 30,
+            "status": "present",
+            "notes": "ok",
+        },
+    ),
+    Case("caseload:session-one-to-one", "outside", only(**WHOLE), kwargs=learner("learner10")),
+    Case("caseload:contact-create", "form", only(**CASE_ROLES), kwargs=learner("learner9")),
+    Case(
+        "caseload:contact-create",
+        "log a call",
+        only(302, **CASE_ROLES),
+        method="post",
+        kwargs=learner("learner9"),
+        data=lambda w: {
+            "kind": "phone",
+            "when": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "with_whom": "learner",
+            "summary": "Check-in",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
+    ),
+    Case("caseload:contact-create", "outside", only(**WHOLE), kwargs=learner("learner10")),
+    Case("caseload:plan-create", "form", only(**CASE_ROLES), kwargs=learner("learner9")),
+    Case("caseload:plan-create", "outside", only(**WHOLE), kwargs=learner("learner10")),
+    Case("caseload:plan-detail", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("plan9")),
+    Case("caseload:plan-detail", "outside", only(**WHOLE), setup=_setup, kwargs=pk("plan10")),
+    Case("caseload:plan-edit", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("plan9")),
+    Case("caseload:plan-edit", "outside", only(**WHOLE), setup=_setup, kwargs=pk("plan10")),
+    Case(
+        "caseload:plan-status",
+        "close own",
+        only(302, **CASE_ROLES),
+        method="post",
+        setup=_setup,
+        kwargs=pk("plan9"),
+        data=lambda w: {"status": "closed", "version": 1},
+    ),
+    Case(
+        "caseload:plan-status",
+        "close outside",
+        only(302, **WHOLE),
+        method="post",
+        setup=_setup,
+        kwargs=pk("plan10"),
+        data=lambda w: {"status": "closed", "version": 1},
+    ),
+    Case("caseload:plan-review", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("plan9")),
+    Case("caseload:plan-review", "outside", only(**WHOLE), setup=_setup, kwargs=pk("plan10")),
+    Case(
+        "caseload:plan-version", "own", only(**CASE_ROLES), setup=_setup, kwargs=_version("plan9")
+    ),
+    Case(
+        "caseload:plan-version", "outside", only(**WHOLE), setup=_setup, kwargs=_version("plan10")
+    ),
+    Case("caseload:plan-diff", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("plan9")),
+    Case("caseload:plan-diff", "outside", only(**WHOLE), setup=_setup, kwargs=pk("plan10")),
+    Case("caseload:intervention-list", "list", only(**CASE_ROLES), setup=_setup),
+    Case("caseload:intervention-create", "form", only(**CASE_ROLES)),
+    Case(
+        "caseload:intervention-detail",
+        "support's group of learner9",
+        only(**CASE_ROLES),
+        setup=_setup,
+        kwargs=pk("group9"),
+    ),
+    Case(
+        "caseload:intervention-detail",
+        "group of learner10",
+        only(**WHOLE),
+        setup=_setup,
+        kwargs=pk("group10"),
+    ),
+    Case(
+        "caseload:session-create",
+        "leader, SENCO and DSL take the register",
+        only(support=True, senco=True, dsl=True),
+        setup=_setup,
+        kwargs=pk("group9"),
+    ),
+    Case("caseload:session-create", "outside", only(**WHOLE), setup=_setup, kwargs=pk("group10")),
+    Case("caseload:session-detail", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("session9")),
+    Case("caseload:session-detail", "outside", only(**WHOLE), setup=_setup, kwargs=pk("session10")),
+    Case("caseload:contact-detail", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("contact9")),
+    Case("caseload:contact-detail", "outside", only(**WHOLE), setup=_setup, kwargs=pk("contact10")),
+    Case(
+        "caseload:action-done",
+        "own",
+        only(302, **CASE_ROLES),
+        method="post",
+        setup=_setup,
+        kwargs=pk("action9"),
+    ),
+    Case(
+        "caseload:action-done",
+        "outside",
+        only(302, **WHOLE),
+        method="post",
+        setup=_setup,
+        kwargs=pk("action10"),
+    ),
+    Case("caseload:need-list", "SENCO edits the list", only(senco=True)),
+]
