@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from pastoral.notifications import services
 from pastoral.notifications.models import Notification, Reminder
@@ -130,39 +129,3 @@ def test_urgent_reminders_are_emailed_at_once_and_without_learner_details(
     assert note.email_state == "sent"
     # A second sweep sends nothing more.
     assert services.emails_send_urgent() == 0
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite serialises writers"
-)
-def test_two_concurrent_runs_deliver_each_reminder_once() -> None:
-    from tests.conftest import build_world
-
-    world = build_world()
-    people = [world.user(role) for role in ("support", "hoy", "senco", "dsl")]
-    with reminder_kind() as dues:
-        dues += [
-            (world.school.pk, due(person.pk, i, TODAY)) for person in people for i in range(300)
-        ]
-        barrier = threading.Barrier(2)
-        errors: list[BaseException] = []
-
-        def beat() -> None:
-            try:
-                barrier.wait()
-                services.reminders_run(today=TODAY, batch_size=40)
-            except BaseException as exc:  # reported below
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        threads = [threading.Thread(target=beat) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert not errors
-    assert Reminder.objects.count() == 1200
-    assert Notification.objects.count() == 1200
-    assert Reminder.objects.filter(state="pending").count() == 0
