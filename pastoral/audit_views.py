@@ -211,8 +211,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     filters = {k: str(v) for k, v in events.form.cleaned_data.items() if v not in (None, "")}
     if "person" in filters:
         filters["person"] = events.form.cleaned_data["person"].email
-    qs = events.qs[:EXPORT_LIMIT]
-    audit.record(
+    exported = audit.record(
         "pastoral.audit.exported",
         actor=scope.user,
         school=scope.school,
@@ -220,6 +219,8 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         changes={"filters": filters},
         request=request,
     )
+    # The trail as it stood when asked: not the export's own event, nor later ones.
+    qs = events.qs.filter(pk__lt=exported.pk)[:EXPORT_LIMIT]
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _rows(qs)), content_type="text/csv; charset=utf-8"
