@@ -417,15 +417,17 @@ def learner_rows_for(
     if flag == "sa":
         return qs.filter(is_sa=True).order_by("attendance_pct", "legal_last_name", "id")
     if flag == "falls":
-        return falls_for(scope, end=end)
+        return falls_for(scope, start=start, end=end)
     if flag == "below_target":
         return below_target_for(scope, end=end)
     return qs.order_by("legal_last_name", "legal_first_name", "id")
 
 
-def falls_for(scope: Scope, *, end: dt.date | None = None, weeks: int = 4) -> QuerySet[Learner]:
+def falls_for(
+    scope: Scope, *, start: dt.date | None = None, end: dt.date | None = None, weeks: int = 4
+) -> QuerySet[Learner]:
     """Biggest falls: attendance over the last `weeks` weeks against the year before them."""
-    start, end = default_range(scope.school, None, end)
+    start, end = default_range(scope.school, start, end)
     window_start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
     recent = Q(attendance_marks__date__gte=window_start, attendance_marks__date__lte=end)
     before = Q(attendance_marks__date__gte=start, attendance_marks__date__lt=window_start)

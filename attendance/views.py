@@ -62,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sa": list(
             selectors.learner_rows_for(scope, start=start, end=end, flag="sa")[:DASHBOARD_LIST]
         ),
-        "falls": list(selectors.falls_for(scope, end=end)[:DASHBOARD_LIST]),
+        "falls": list(selectors.falls_for(scope, start=start, end=end)[:DASHBOARD_LIST]),
         "below_target": list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST]),
         "limit": DASHBOARD_LIST,
     }
@@ -136,6 +136,8 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "learner": learner,
             "form": form,
+            "start": start,
+            "end": end,
             "summary": summary,
             "target": target,
             "progress": progress,

@@ -1,0 +1,131 @@
+"""Attendance reminders: target reviews coming up, and learners who have become
+persistently absent this year. Registered with the reminder registry when
+Django starts (pastoral/notifications autodiscovers `<app>.reminders`).
+
+Attendance may not import caseload (ARCHITECTURE.md), so these go to people
+attendance knows: a target's owner, and the heads of the learner's year.
+Titles carry a reference, never anything about the learner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from attendance import selectors
+from attendance.models import Target
+from pastoral.access import Cap, Scope, learner_filter
+from pastoral.calendar import SchoolCalendar
+from pastoral.models import Learner, School
+from pastoral.notifications.finders import heads_of_year_by_year, unique
+from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+
+# A target's owner hears this many school days before its review date.
+TARGET_REVIEW_NOTICE_SCHOOL_DAYS = 5
+_AHEAD = dt.timedelta(days=60)
+
+
+def target_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Active targets whose review is within the notice period or past: the
+    owner hears once per target and review date."""
+    targets = list(
+        Target.objects.filter(
+            school=school,
+            status=Target.Status.ACTIVE,
+            review_date__lte=today + _AHEAD,
+            owner__is_active=True,
+        ).values_list("pk", "owner_id", "review_date")
+    )
+    if not targets:
+        return
+    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
+    for pk, owner_id, review in targets:
+        opens = (
+            calendar.add_school_days(review, -TARGET_REVIEW_NOTICE_SCHOOL_DAYS)
+            if calendar.covers(review)
+            else None
+        )
+        if review <= today or opens is None or opens <= today:
+            yield Due(
+                recipient_id=owner_id,
+                object_type="attendance.target",
+                object_id=pk,
+                due_date=review,
+                title=f"Attendance target review due {review:%-d %b} (T-{pk})",
+                url=reverse("attendance:target-review", kwargs={"pk": pk}),
+            )
+
+
+def persistent_absence(school: School, today: dt.date) -> Iterator[Due]:
+    """Learners persistently absent (10% or more) this academic year, once they
+    have enough sessions for it to mean something: the heads of their year and
+    the owners of their attendance targets hear once per learner per year.
+
+    One aggregate query over the year's marks for the whole school.
+    """
+    start, end = selectors.default_range(school, None, today)
+    learners = list(
+        selectors.annotate_learners(
+            Learner.objects.filter(school=school, on_roll_until__isnull=True), start, end
+        )
+        .filter(is_pa=True, possible__gte=selectors.PA_CROSSING_MIN_SESSIONS)
+        .values_list("pk", "year_group_id")
+    )
+    if not learners:
+        return
+    heads = heads_of_year_by_year(school)
+    owners: dict[int, list[int]] = {}
+    for learner_id, owner_id in Target.objects.filter(
+        school=school,
+        status=Target.Status.ACTIVE,
+        learner_id__in=[pk for pk, _ in learners],
+        owner__is_active=True,
+    ).values_list("learner_id", "owner_id"):
+        owners.setdefault(learner_id, []).append(owner_id)
+    for learner_id, year_id in learners:
+        for user_id in unique([*heads.get(year_id, []), *owners.get(learner_id, [])]):
+            yield Due(
+                recipient_id=user_id,
+                object_type="pastoral.learner",
+                object_id=learner_id,
+                # Once per learner per academic year: the year's first day is the key.
+                due_date=start,
+                title=f"A learner is now persistently absent this year (ref L-{learner_id})",
+                url=reverse("attendance:learner", kwargs={"pk": learner_id}),
+            )
+
+
+def _visible_targets(scope: Scope, ids: list[str]) -> set[str]:
+    return {
+        str(pk)
+        for pk in Target.objects.filter(pk__in=ids, school=scope.school)
+        .filter(learner_filter(scope, Cap.SET_ATTENDANCE_TARGETS, prefix="learner__"))
+        .values_list("pk", flat=True)
+    }
+
+
+def _visible_learners(scope: Scope, ids: list[str]) -> set[str]:
+    return {
+        str(pk)
+        for pk in Learner.objects.filter(pk__in=ids)
+        .filter(learner_filter(scope, Cap.VIEW_PROFILE))
+        .values_list("pk", flat=True)
+    }
+
+
+register_kind(
+    ReminderKind(
+        "attendance.target_review_due", "An attendance target review due", target_reviews_due
+    )
+)
+register_kind(
+    ReminderKind(
+        "attendance.persistent_absence",
+        "A learner has become persistently absent (heads of year, target owners)",
+        persistent_absence,
+    )
+)
+register_visibility("attendance.target", _visible_targets)
+register_visibility("pastoral.learner", _visible_learners)

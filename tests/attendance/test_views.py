@@ -1,0 +1,319 @@
+"""The attendance pages as a user sees them; audit of views and changes; query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance import selectors, services
+from attendance.models import ImportJob, Intervention, LetterTemplate, Mark, Target
+from pastoral.access import scope_for
+from pastoral.models import AuditEvent
+from tests.attendance.helpers import calendar, marks
+from tests.conftest import sign_in
+from tests.factories import LearnerFactory
+
+TODAY = timezone.localdate()
+
+
+def recent_monday(weeks_ago: int = 1) -> dt.date:
+    return TODAY - dt.timedelta(days=TODAY.weekday()) - dt.timedelta(weeks=weeks_ago)
+
+
+def test_the_learner_page_shows_summary_calendar_and_audits_the_view(
+    client: Any, world: Any
+) -> None:
+    marks(world.learner9, ["/", "\\", "N", "N", "X", "X"] + ["/"] * 4, start=recent_monday())
+    sign_in(client, world.user("hoy"), school=world.school)
+    response = client.get(reverse("attendance:learner", kwargs={"pk": world.learner9.pk}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "75.0%" in html and "of 8 possible sessions" in html
+    assert "Reason for absence not yet established" in html, "codes are spelled out as text"
+    assert AuditEvent.objects.filter(
+        action="attendance.learner.viewed", learner=world.learner9, actor=world.user("hoy")
+    ).exists()
+
+
+def test_a_learner_with_no_sessions_shows_no_sessions(client: Any, world: Any) -> None:
+    sign_in(client, world.user("senco"), school=world.school)
+    html = client.get(reverse("attendance:learner", kwargs={"pk": world.learner10.pk})).content
+    assert b"No sessions: there are no possible sessions" in html
+
+
+def test_setting_a_target_records_the_baseline_and_shows_progress(client: Any, world: Any) -> None:
+    calendar(world.school)
+    marks(world.learner9, ["/"] * 8 + ["O"] * 2, start=recent_monday(2))
+    sign_in(client, world.user("support"), school=world.school)
+    url = reverse("attendance:target-create", kwargs={"pk": world.learner9.pk})
+    response = client.post(
+        url,
+        {
+            "target_percent": "95",
+            "review_date": (TODAY + dt.timedelta(days=40)).isoformat(),
+            "owner": world.user("support").pk,
+        },
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(learner=world.learner9)
+    assert target.baseline_percent == Decimal("80.0")
+    assert target.owner == world.user("support")
+    assert AuditEvent.objects.filter(
+        action="attendance.target.created", learner=world.learner9
+    ).exists()
+    page = client.get(
+        reverse("attendance:learner", kwargs={"pk": world.learner9.pk})
+    ).content.decode()
+    assert "Target" in page and "95.0%" in page and "Baseline" in page and "80.0%" in page
+
+
+def test_a_bad_target_is_refused_beside_the_field(client: Any, world: Any) -> None:
+    sign_in(client, world.user("senco"), school=world.school)
+    url = reverse("attendance:target-create", kwargs={"pk": world.learner9.pk})
+    response = client.post(url, {"target_percent": "120", "review_date": "2001-01-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "less than or equal to 100" in html and "must be in the future" in html
+    assert not Target.objects.exists()
+
+
+def test_reviewing_a_target_keeps_the_review_and_can_close_it(world: Any) -> None:
+    scope = scope_for(world.user("hoy"), world.school)
+    target = services.target_create(
+        actor=world.user("hoy"),
+        scope=scope,
+        learner_id=world.learner9.pk,
+        target_percent=Decimal("95"),
+        review_date=TODAY + dt.timedelta(days=30),
+        owner=world.user("hoy"),
+    )
+    marks(
+        world.learner9,
+        ["/"] * 10,
+        start=recent_monday(0) if TODAY.weekday() >= 4 else recent_monday(),
+    )
+    review = services.target_review(
+        actor=world.user("hoy"), scope=scope, target_id=target.pk, outcome="met"
+    )
+    target.refresh_from_db()
+    assert target.status == Target.Status.CLOSED
+    assert review.outcome == "met"
+    assert AuditEvent.objects.filter(action="attendance.target.reviewed").exists()
+    entries = selectors.timeline_entries_for(scope, world.learner9)
+    titles = [e.title for e in entries]
+    assert "Attendance target reviewed: Target met" in titles
+    assert any(t.startswith("Attendance target set: 95") for t in titles)
+
+
+def test_an_out_of_scope_target_is_not_found(world: Any) -> None:
+    from django.http import Http404
+
+    scope = scope_for(world.user("hoy"), world.school)
+    with pytest.raises(Http404):
+        services.target_create(
+            actor=world.user("hoy"),
+            scope=scope,
+            learner_id=world.learner10.pk,
+            target_percent=Decimal("95"),
+            review_date=TODAY + dt.timedelta(days=30),
+            owner=world.user("hoy"),
+        )
+
+
+def test_a_letter_is_written_from_the_schools_template(client: Any, world: Any) -> None:
+    template = LetterTemplate.objects.create(
+        school=world.school,
+        name="Stage 1",
+        body="Dear parent, {learner}'s attendance is {attendance}.",
+    )
+    marks(world.learner9, ["/"] * 9 + ["O"], start=recent_monday())
+    sign_in(client, world.user("senco"), school=world.school)
+    url = reverse("attendance:intervention-create", kwargs={"pk": world.learner9.pk})
+    missing = client.post(
+        url, {"kind": "letter", "date": TODAY.isoformat(), "owner": world.user("senco").pk}
+    )
+    assert "Choose a letter template for a letter." in missing.content.decode()
+    response = client.post(
+        url,
+        {
+            "kind": "letter",
+            "date": TODAY.isoformat(),
+            "owner": world.user("senco").pk,
+            "letter_template": template.pk,
+        },
+    )
+    assert response.status_code == 302
+    letter = Intervention.objects.get(learner=world.learner9)
+    assert letter.letter_text == "Dear parent, Nina Nine's attendance is 90.0%."
+    assert AuditEvent.objects.filter(action="attendance.intervention.created").exists()
+
+
+def test_the_pa_crossing_appears_on_the_timeline(world: Any) -> None:
+    calendar(world.school)
+    scope = scope_for(world.user("senco"), world.school)
+    start = recent_monday(3)
+    # Two weeks present (20 sessions), then a week absent. Monday of week 3: 2 of 22
+    # missed (9.1%); Tuesday: 4 of 24 (16.7%): the crossing is that Tuesday.
+    marks(world.learner9, ["/"] * 20 + ["O"] * 10, start=start)
+    entries = [
+        e for e in selectors.timeline_entries_for(scope, world.learner9) if "persistent" in e.title
+    ]
+    assert len(entries) == 1
+    assert entries[0].when.date() == start + dt.timedelta(weeks=2, days=1)
+    assert (
+        selectors.timeline_entries_for(scope_for(world.user("hoy"), world.school), world.learner10)
+        == []
+    )
+
+
+def test_todays_list_shows_n_and_missing_marks_and_logs_a_call(client: Any, world: Any) -> None:
+    if TODAY.weekday() >= 5:
+        pytest.skip("no registers at weekends")  # pragma: no cover
+    extra = LearnerFactory(year_group=world.year9, legal_first_name="Ned", legal_last_name="Nomark")
+    Mark.objects.create(
+        school=world.school, learner=world.learner9, date=TODAY, session="AM", code="N"
+    )
+    Mark.objects.create(
+        school=world.school, learner=world.learner10, date=TODAY, session="AM", code="/"
+    )
+    sign_in(client, world.user("senco"), school=world.school)
+    html = client.get(reverse("attendance:today")).content.decode()
+    assert "Nina Nine" in html and "Code N" in html
+    assert "Ned Nomark" in html and "no mark" in html
+    assert "Tess Ten" not in html
+    response = client.post(
+        reverse("attendance:quick-call", kwargs={"pk": extra.pk}),
+        {"outcome": "Mum: dentist"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "First-day call logged: Mum: dentist" in response.content.decode()
+    call = Intervention.objects.get(learner=extra)
+    assert call.kind == "first_day_call" and call.owner == world.user("senco")
+
+
+def test_the_head_of_year_sees_only_their_years_on_today_s_list(client: Any, world: Any) -> None:
+    Mark.objects.create(
+        school=world.school, learner=world.learner9, date=TODAY, session="AM", code="N"
+    )
+    Mark.objects.create(
+        school=world.school, learner=world.learner10, date=TODAY, session="AM", code="N"
+    )
+    sign_in(client, world.user("hoy"), school=world.school)
+    html = client.get(reverse("attendance:today")).content.decode()
+    assert "Nina Nine" in html and "Tess Ten" not in html
+
+
+def test_a_browser_upload_runs_as_a_job_and_reports_errors(
+    client: Any, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    calendar(world.school)
+    sign_in(client, world.user("admin"), school=world.school)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile(
+        "marks.csv",
+        f"UPN,Date,Session,Code\n{world.learner9.upn},2025-11-03,AM,Q9\n".encode(),
+        content_type="text/csv",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("attendance:import"), {"file": bad})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "attendance:import-detail", kwargs={"pk": job.pk}
+    )
+    assert job.status == ImportJob.Status.FAILED and job.content == ""
+    page = client.get(response.url).content.decode()
+    assert "Nothing was imported" in page and "not a DfE attendance code" in page
+    good = SimpleUploadedFile(
+        "marks.csv", f"UPN,Date,Session,Code\n{world.learner9.upn},2025-11-03,AM,/\n".encode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("attendance:import"), {"file": good})
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.status == ImportJob.Status.DONE and job.summary["created"] == 1
+    fragment = client.get(
+        reverse("attendance:import-detail", kwargs={"pk": job.pk}), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "1 marks created" in fragment and "hx-get" not in fragment, "polling stops when done"
+
+
+def test_an_unfinished_job_is_polled(client: Any, world: Any) -> None:
+    job = ImportJob.objects.create(school=world.school, total_rows=100, processed_rows=40)
+    sign_in(client, world.user("admin"), school=world.school)
+    html = client.get(reverse("attendance:import-detail", kwargs={"pk": job.pk})).content.decode()
+    assert 'hx-trigger="every 1s"' in html and "40 of about 100 rows checked" in html
+
+
+def test_running_a_job_twice_does_nothing_the_second_time(world: Any) -> None:
+    calendar(world.school)
+    job = ImportJob.objects.create(
+        school=world.school,
+        content=f"UPN,Date,Session,Code\n{world.learner9.upn},2025-11-03,AM,/\n",
+    )
+    assert services.import_job_run(job_id=job.pk).status == ImportJob.Status.DONE
+    assert services.import_job_run(job_id=job.pk).status == ImportJob.Status.DONE
+    assert Mark.objects.count() == 1
+
+
+def _learners(world: Any, n: int) -> None:
+    monday = recent_monday()
+    for i in range(n):
+        learner = LearnerFactory(year_group=world.year9 if i % 2 else world.year10)
+        marks(learner, ["/"] * 6 + ["N"] * 4, start=monday)
+        Target.objects.create(
+            school=world.school,
+            learner=learner,
+            target_percent=95,
+            baseline_percent=60,
+            start=monday,
+            review_date=TODAY + dt.timedelta(days=20),
+            owner=world.user("senco"),
+            created_by=world.user("senco"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("attendance:dashboard", ""),
+        ("attendance:learner-list", ""),
+        ("attendance:learner-list", "?flag=pa"),
+        ("attendance:learner-list", "?flag=falls"),
+        ("attendance:learner-list", "?flag=below_target"),
+        ("attendance:today", ""),
+    ],
+)
+def test_query_counts_do_not_grow_with_the_number_of_learners(
+    client: Any, world: Any, django_assert_max_num_queries: Any, name: str, query: str
+) -> None:
+    _learners(world, 3)
+    sign_in(client, world.user("senco"), school=world.school)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(name) + query).status_code == 200
+    _learners(world, 12)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse(name) + query).status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+# Sign-in, school and roles (6), the academic year, year figures, PA/SA counts, cohorts,
+# the four lists (PA, SA, falls, below target), and the page chrome.
+DASHBOARD_QUERIES = 17
+
+
+def test_the_dashboard_query_count_is_pinned(
+    client: Any, world: Any, django_assert_num_queries: Any
+) -> None:
+    _learners(world, 5)
+    sign_in(client, world.user("hoy"), school=world.school)
+    client.get(reverse("attendance:dashboard"))  # warm the session and the calendar
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(reverse("attendance:dashboard"))
