@@ -18,8 +18,13 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# Django's async-unsafe guard trips on Playwright's event loop in the test thread.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch: Any) -> None:
+    """Django's async-unsafe guard trips on Playwright's event loop in the test
+    thread. Set only for browser tests: a module-level setting would leak into
+    the subprocesses other tests start (and `check --deploy` rightly refuses it)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
