@@ -1,0 +1,186 @@
+"""Caseload reminders: plan reviews coming up and overdue, contact follow-up
+actions due and overdue. Registered with the reminder registry when Django
+starts (pastoral/notifications autodiscovers `<app>.reminders`).
+
+Titles carry a reference (P-12, A-34), never anything about the learner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.urls import reverse
+
+from caseload.models import AgreedAction, Allocation, Plan
+from pastoral.access import Cap, Scope, learner_filter
+from pastoral.calendar import SchoolCalendar
+from pastoral.models import Role, School
+from pastoral.notifications.finders import role_holder_ids, unique
+from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+
+# A plan's key worker hears this many school days before the review date.
+PLAN_REVIEW_NOTICE_SCHOOL_DAYS = 5
+# An agreed action's owner hears this many school days before it is due.
+ACTION_NOTICE_SCHOOL_DAYS = 1
+# Look-ahead for the calendar: comfortably more than the notice periods plus a holiday.
+_AHEAD = dt.timedelta(days=60)
+
+
+def _lead_workers(learner_ids: list[int], today: dt.date) -> dict[int, list[int]]:
+    """Learner id -> the key workers holding the learner's case today (one query)."""
+    rows = (
+        Allocation.objects.current(today)
+        .filter(learner_id__in=learner_ids, worker__is_active=True)
+        .order_by("kind", "start")
+        .values_list("learner_id", "worker_id")
+    )
+    workers: dict[int, list[int]] = defaultdict(list)
+    for learner_id, worker_id in rows:
+        if worker_id not in workers[learner_id]:
+            workers[learner_id].append(worker_id)
+    return workers
+
+
+def _plan_url(plan_id: int) -> str:
+    return reverse("caseload:plan-detail", kwargs={"pk": plan_id})
+
+
+def plan_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Active plans whose review falls within the notice period: the key
+    workers hear once per plan and review date (the SENCO if nobody holds the case)."""
+    plans = list(
+        Plan.objects.filter(
+            school=school,
+            status=Plan.Status.ACTIVE,
+            next_review__gte=today,
+            next_review__lte=today + _AHEAD,
+        ).values_list("pk", "learner_id", "next_review")
+    )
+    if not plans:
+        return
+    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
+    due_now = [
+        (pk, learner_id, review)
+        for pk, learner_id, review in plans
+        if (opens := calendar.add_school_days(review, -PLAN_REVIEW_NOTICE_SCHOOL_DAYS)) is None
+        or opens <= today
+    ]
+    if not due_now:
+        return
+    workers = _lead_workers([learner_id for _, learner_id, _ in due_now], today)
+    sencos = role_holder_ids(school, Role.SENCO) if len(workers) < len(due_now) else []
+    for pk, learner_id, review in due_now:
+        for user_id in workers.get(learner_id) or sencos:
+            yield Due(
+                recipient_id=user_id,
+                object_type="caseload.plan",
+                object_id=pk,
+                due_date=review,
+                title=f"Plan review due {review:%-d %b} (P-{pk})",
+                url=_plan_url(pk),
+            )
+
+
+def plan_reviews_overdue(school: School, today: dt.date) -> Iterator[Due]:
+    """Active plans past their review date: key workers and the SENCO hear once
+    per plan and review date."""
+    plans = list(
+        Plan.objects.filter(
+            school=school, status=Plan.Status.ACTIVE, next_review__lt=today
+        ).values_list("pk", "learner_id", "next_review")
+    )
+    if not plans:
+        return
+    workers = _lead_workers([learner_id for _, learner_id, _ in plans], today)
+    sencos = role_holder_ids(school, Role.SENCO)
+    for pk, learner_id, review in plans:
+        for user_id in unique([*workers.get(learner_id, []), *sencos]):
+            yield Due(
+                recipient_id=user_id,
+                object_type="caseload.plan",
+                object_id=pk,
+                due_date=review,
+                title=f"Plan review overdue since {review:%-d %b} (P-{pk})",
+                url=_plan_url(pk),
+            )
+
+
+def _open_actions(school: School) -> list[tuple[int, int, int, dt.date]]:
+    return list(
+        AgreedAction.objects.filter(
+            contact__school=school, done_on__isnull=True, owner__is_active=True
+        ).values_list("pk", "contact_id", "owner_id", "due")
+    )
+
+
+def actions_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Follow-up actions agreed at a contact, due within the notice period: the owner hears."""
+    actions = [a for a in _open_actions(school) if today <= a[3] <= today + _AHEAD]
+    if not actions:
+        return
+    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
+    for pk, contact_id, owner_id, due in actions:
+        opens = calendar.add_school_days(due, -ACTION_NOTICE_SCHOOL_DAYS)
+        if opens is None or opens <= today:
+            yield Due(
+                recipient_id=owner_id,
+                object_type="caseload.agreedaction",
+                object_id=pk,
+                due_date=due,
+                title=f"Follow-up action due {due:%-d %b} (A-{pk})",
+                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+            )
+
+
+def actions_overdue(school: School, today: dt.date) -> Iterator[Due]:
+    """Follow-up actions past their due date and not done: the owner hears once."""
+    for pk, contact_id, owner_id, due in _open_actions(school):
+        if due < today:
+            yield Due(
+                recipient_id=owner_id,
+                object_type="caseload.agreedaction",
+                object_id=pk,
+                due_date=due,
+                title=f"Follow-up action overdue since {due:%-d %b} (A-{pk})",
+                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+            )
+
+
+def _visible_plans(scope: Scope, ids: list[str]) -> set[str]:
+    return {
+        str(pk)
+        for pk in Plan.objects.filter(pk__in=ids, school=scope.school)
+        .filter(learner_filter(scope, Cap.MANAGE_PLANS, prefix="learner__"))
+        .values_list("pk", flat=True)
+    }
+
+
+def _visible_actions(scope: Scope, ids: list[str]) -> set[str]:
+    return {
+        str(pk)
+        for pk in AgreedAction.objects.filter(pk__in=ids, contact__school=scope.school)
+        .filter(learner_filter(scope, Cap.RECORD_CONTACTS, prefix="contact__learner__"))
+        .values_list("pk", flat=True)
+    }
+
+
+register_kind(
+    ReminderKind(
+        "caseload.plan_review_due", "A plan review coming up (key workers)", plan_reviews_due
+    )
+)
+register_kind(
+    ReminderKind(
+        "caseload.plan_review_overdue",
+        "A plan review overdue (key workers and SENCO)",
+        plan_reviews_overdue,
+    )
+)
+register_kind(ReminderKind("caseload.action_due", "A follow-up action due", actions_due))
+register_kind(
+    ReminderKind("caseload.action_overdue", "A follow-up action overdue", actions_overdue)
+)
+register_visibility("caseload.plan", _visible_plans)
+register_visibility("caseload.agreedaction", _visible_actions)
