@@ -293,9 +293,10 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
                     "create",
                     learner.display_name,
                     {
-                        FIELD_LABELS[name]: ("", self._display(name, value))
-                        for name, value in item.values.items()
-                        if value not in (None, "", False) or name in CASE_FIELDS
+                        label: ("", self._display(name, item.values[name]))
+                        for name, label in FIELD_LABELS.items()
+                        if name in item.values
+                        and (item.values[name] not in (None, "", False) or name in CASE_FIELDS)
                     },
                 )
             )
@@ -307,8 +308,12 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
                     "update",
                     learner.display_name,
                     {
-                        FIELD_LABELS[name]: (self._display(name, old), self._display(name, new))
-                        for name, (old, new) in changed.items()
+                        label: (
+                            self._display(name, changed[name][0]),
+                            self._display(name, changed[name][1]),
+                        )
+                        for name, label in FIELD_LABELS.items()
+                        if name in changed
                     },
                 )
             )
