@@ -17,6 +17,9 @@ from pastoral.access import schools_of, scope_for
 SESSION_SCHOOL_KEY = "pastoral_school_id"
 SESSION_STARTED_KEY = "pastoral_started_at"
 SESSION_SEEN_KEY = "pastoral_last_seen"
+# Sent by htmx elements that poll on a timer (hx-headers='{"X-Pastoral-Background": "1"}'):
+# their requests do not count as activity for the idle timeout.
+BACKGROUND_HEADER = "X-Pastoral-Background"
 
 # Paths reachable without signing in.
 PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/accounts/locked/")
@@ -72,9 +75,11 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return _go(request, _with_next(reverse("login"), request, expired="1"))
             request.session[SESSION_STARTED_KEY] = started
-            # Every request counts as activity, including htmx fragments: someone
-            # is using the page.
-            request.session[SESSION_SEEN_KEY] = now
+            # Every request counts as activity except background polling (the
+            # notification badge asks every minute): such elements send
+            # BACKGROUND_HEADER, or an unattended open tab would never time out.
+            if request.headers.get(BACKGROUND_HEADER) != "1":
+                request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
 
@@ -112,13 +117,24 @@ class LoginRequiredMiddleware:
         user = request.user
         if not user.is_authenticated:
             return _go(request, _with_next(reverse("login"), request))
-        if not request.path.startswith(SECOND_FACTOR_PREFIXES) and not user.is_verified():  # type: ignore[union-attr]
+        if not user.is_verified():  # type: ignore[union-attr]
             from pastoral.accounts.otp import has_totp, second_factor_required
 
             # Checked on every unverified request (not cached in the session) so
             # that a role granted mid-session takes effect at once.
-            if has_totp(user):  # type: ignore[arg-type]
-                return _go(request, _with_next(reverse("accounts:otp-verify"), request))
-            if second_factor_required(user):  # type: ignore[arg-type]
-                return _go(request, _with_next(reverse("accounts:otp-setup"), request))
+            pending = (
+                "accounts:otp-verify"
+                if has_totp(user)  # type: ignore[arg-type]
+                else "accounts:otp-setup"
+                if second_factor_required(user)  # type: ignore[arg-type]
+                else None
+            )
+            if pending is not None:
+                if not request.path.startswith(SECOND_FACTOR_PREFIXES):
+                    return _go(request, _with_next(reverse(pending), request))
+                # On the two-factor pages themselves: no school, no menu, no
+                # search and no polling badge until the code is proved.
+                request.school = None  # type: ignore[attr-defined]
+                request.schools = []  # type: ignore[attr-defined]
+                request.scope = None  # type: ignore[attr-defined]
         return self.get_response(request)

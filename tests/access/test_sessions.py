@@ -213,3 +213,23 @@ def test_a_person_cannot_switch_to_a_school_they_do_not_work_in(world: Any, clie
     response = client.post(reverse("pastoral:school-switch"), {"school": world.other_school.pk})
     assert response.status_code == 404
     assert client.get(reverse("pastoral:audit-list")).status_code == 200
+
+
+def test_background_polling_does_not_keep_a_session_alive(world: Any, client: Client) -> None:
+    sign_in(client, world.user("staff"))
+    client.get("/")
+    _age_session(client, SESSION_SEEN_KEY, 20 * 60)
+    badge = client.get("/", HTTP_HX_REQUEST="true", HTTP_X_PASTORAL_BACKGROUND="1")
+    assert badge.status_code == 200
+    _age_session(client, SESSION_SEEN_KEY, 31 * 60)
+    assert client.get("/").status_code == 302
+
+
+def test_the_code_page_shows_no_school_or_menu(world: Any, client: Client) -> None:
+    dsl = world.user("dsl")
+    totp_device(dsl)
+    client.post(reverse("login"), {"username": dsl.email, "password": TEST_PASSWORD})
+    page = client.get(reverse("accounts:otp-verify"))
+    assert page.context["scope"] is None
+    assert world.school.name not in page.content.decode()
+    assert "notification-badge" not in page.content.decode()
