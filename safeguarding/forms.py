@@ -1,0 +1,328 @@
+"""Forms of the safeguarding log: validation of input only (rules live in services)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from pastoral.access import Scope
+from safeguarding import selectors
+from safeguarding.models import Concern, ConcernAction, Participant
+from safeguarding.models.concerns import FUTURE_TOLERANCE
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.gif,.webp,.heic,.doc,.docx"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _local_input(value: Any) -> str:
+    if not value:
+        return ""
+    # Django's DateTimeField already converts to local time (naive) before rendering.
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%dT%H:%M")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        return _local_input(value)
+
+
+class ConcernForm(forms.Form):
+    learners = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Learner(s)",
+        error_messages={"required": "Choose the learner (or learners) this is about."},
+    )
+    occurred_at = forms.DateTimeField(
+        label="When it happened",
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": "Say when it happened.",
+            "invalid": "Enter a date and time, e.g. 24/11/2026 09:30.",
+        },
+    )
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    categories = forms.TypedMultipleChoiceField(
+        coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(
+        label="What was seen or said (verbatim)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Use the learner's own words where you can. Record facts; say what you saw and heard.",
+        error_messages={"required": "Say what was seen or said."},
+    )
+    body_map = forms.CharField(required=False, widget=forms.HiddenInput)
+    action_taken = forms.CharField(
+        label="Action already taken", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    alerted = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Staff to alert",
+        required=False,
+        help_text="They and the DSL team get a notification at once.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    restricted = forms.BooleanField(
+        label="Child protection: show to the DSL team only",
+        required=False,
+        help_text="Tick if you think a child is at risk of significant harm. You will still see what you wrote.",
+    )
+    attachments = MultipleFileField(
+        label="Attachments",
+        help_text=f"PDF, images or Word documents, up to {settings.UPLOAD_MAX_BYTES // 1048576} MB each.",
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in selectors.categories_for(scope)
+        ]
+        self.fields["alerted"].choices = [
+            (u.pk, u.full_name)
+            for u in selectors.staff_for(scope).exclude(pk=scope.user.pk).only("pk", "full_name")
+        ]
+        # Learner choices are validated against the school directory by the service;
+        # the picker posts ids, so accept any integer here.
+        self.fields["learners"].valid_value = lambda value: True  # type: ignore[method-assign]
+        if not self.is_bound:
+            self.initial.setdefault("occurred_at", timezone.now())
+
+    def clean_occurred_at(self) -> Any:
+        value = self.cleaned_data["occurred_at"]
+        if value and value > timezone.now() + FUTURE_TOLERANCE:
+            raise forms.ValidationError("This is in the future. When did it happen?")
+        return value
+
+    def clean_body_map(self) -> Any:
+        raw = self.cleaned_data.get("body_map") or ""
+        if not raw.strip():
+            return []
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError("The body map could not be read.") from None
+
+
+class FollowUpForm(forms.Form):
+    text = forms.CharField(
+        label="Follow-up",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the follow-up."},
+    )
+    attachments = MultipleFileField(label="Attachments")
+
+
+class CorrectionForm(forms.Form):
+    corrects = forms.CharField(label="What you are correcting", widget=forms.Select)
+    text = forms.CharField(
+        label="Corrected text",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the corrected text."},
+    )
+    reason = forms.CharField(
+        label="Why it needs correcting",
+        max_length=300,
+        error_messages={"required": "Say why it needs correcting."},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].widget.choices = choices
+        self._valid = {c for c, _ in choices}
+
+    def clean_corrects(self) -> str:
+        value = self.cleaned_data["corrects"]
+        if value not in self._valid:
+            raise forms.ValidationError("Choose something you wrote.")
+        return value
+
+
+class TriageForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(
+        label="Level", choices=Concern.Level.choices, widget=forms.RadioSelect
+    )
+    owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
+    categories = forms.TypedMultipleChoiceField(
+        coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    next_action = forms.CharField(label="Next action", max_length=300, required=False)
+    due_date = forms.DateField(
+        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "— nobody yet —")] + [
+            (u.pk, u.full_name)
+            for u in selectors.dsl_team_for(scope.school.pk).order_by("full_name")
+        ]
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in selectors.categories_for(scope, active_only=False)
+        ]
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label="Action", choices=ConcernAction.Kind.choices)
+    details = forms.CharField(
+        label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    outcome = forms.CharField(
+        label="Outcome", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    taken_on = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    follow_up_due = forms.DateField(
+        label="Follow up by", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LinkForm(forms.Form):
+    reference = forms.CharField(
+        label="Related concern reference", max_length=20, help_text="e.g. C-000123"
+    )
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason", max_length=300)
+
+
+class ShareForm(forms.Form):
+    user = forms.TypedChoiceField(label="Share with", coerce=int)
+    reason = forms.CharField(label="Reason", max_length=300)
+    expires_at = forms.DateTimeField(
+        label="Until (optional)",
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "— choose —")] + [
+            (u.pk, u.full_name) for u in selectors.staff_for(scope).exclude(pk=scope.user.pk)
+        ]
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label="New category", max_length=60)
+
+
+class SearchForm(forms.Form):
+    learner = forms.CharField(label="Learner", required=False)
+    q = forms.CharField(label="Words in the record", required=False)
+    category = forms.TypedChoiceField(
+        label="Category", coerce=int, required=False, empty_value=None
+    )
+    level = forms.ChoiceField(
+        label="Level", required=False, choices=[("", "Any")] + Concern.Level.choices
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any")] + Concern.Status.choices
+    )
+    owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Any")] + [
+            (c.pk, c.name) for c in selectors.categories_for(scope, active_only=False)
+        ]
+        self.fields["owner"].choices = [("", "Anyone")] + [
+            (u.pk, u.full_name)
+            for u in selectors.dsl_team_for(scope.school.pk).order_by("full_name")
+        ]
+
+
+class ChronologyFilterForm(forms.Form):
+    category = forms.TypedChoiceField(
+        label="Category", coerce=int, required=False, empty_value=None
+    )
+    level = forms.ChoiceField(
+        label="Level", required=False, choices=[("", "Any")] + Concern.Level.choices
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Any")] + [
+            (c.pk, c.name) for c in selectors.categories_for(scope, active_only=False)
+        ]
+
+
+class InvestigationForm(forms.Form):
+    title = forms.CharField(label="Investigation title", max_length=200)
+
+
+class ParticipantForm(forms.Form):
+    learner = forms.IntegerField(
+        label="Learner", widget=forms.HiddenInput, error_messages={"required": "Choose a learner."}
+    )
+    part = forms.ChoiceField(label="Part", choices=Participant.Part.choices)
+
+
+class StatementForm(forms.Form):
+    participant = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Statement (typed)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attachments = MultipleFileField(label="Scanned statement")
+
+
+class EvidenceForm(forms.Form):
+    source = forms.CharField(label="Source", max_length=120, help_text="e.g. CCTV corridor B")
+    reviewed_at = forms.DateTimeField(
+        label="Reviewed at",
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    finding = forms.CharField(label="What it showed", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ParticipantOutcomeForm(forms.Form):
+    participant = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.CharField(
+        label="Conclusion and outcome for this pupil", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConcludeForm(forms.Form):
+    conclusion = forms.CharField(label="Conclusion", widget=forms.Textarea(attrs={"rows": 3}))

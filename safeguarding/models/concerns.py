@@ -1,0 +1,357 @@
+"""The safeguarding log: concerns, their append-only entries, actions, sharing.
+
+A concern's own text (what was seen or said, where, when, action taken, body
+map) is frozen once submitted: the model refuses a change to those columns.
+Everything that happens afterwards is a new row: a follow-up or correction
+(ConcernEntry), a DSL action (ConcernAction), a link, a share. Triage fields
+(level, owner, next action, due date, status) do change, but only through
+services that write an audit event with the old and new values and bump
+`version`, so two DSLs triaging at once cannot overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+
+DEFAULT_CATEGORIES = [
+    "Child protection",
+    "Neglect",
+    "Physical abuse",
+    "Emotional abuse",
+    "Sexual abuse",
+    "Domestic abuse",
+    "Self-harm",
+    "Mental health",
+    "Bullying",
+    "Child-on-child abuse",
+    "Sexual harassment",
+    "Online safety",
+    "Prevent",
+    "Substance misuse",
+    "Attendance",
+    "Behaviour",
+    "Medical",
+    "Family",
+    "Other",
+]
+
+
+# A clock a few minutes fast on a tablet must not block a report; later is refused.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_STORAGE_ROOT, never under static/ or a public URL.
+
+    The root is read when used (not at import), so tests can point it elsewhere.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.PRIVATE_STORAGE_ROOT)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+
+private_storage = PrivateStorage()
+
+
+class Category(models.Model):
+    """A concern category; each school edits its own list."""
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="sg_category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Concern(models.Model):
+    class Level(models.TextChoices):
+        PASTORAL = "pastoral", "Pastoral"
+        RESTRICTED = "restricted", "Restricted (child protection)"
+
+    class Status(models.TextChoices):
+        NEW = "new", "Not yet triaged"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    # The columns the author wrote: frozen after submission.
+    FROZEN_FIELDS = (
+        "school_id",
+        "author_id",
+        "occurred_at",
+        "location",
+        "description",
+        "action_taken",
+        "body_map",
+        "submitted_at",
+    )
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField("When it happened")
+    location = models.CharField("Where", max_length=200, blank=True)
+    description = models.TextField("What was seen or said (verbatim)")
+    action_taken = models.TextField("Action already taken", blank=True)
+    body_map = models.JSONField(default=list, blank=True)
+    learners = models.ManyToManyField(
+        "pastoral.Learner", through="ConcernLearner", related_name="+"
+    )
+    categories = models.ManyToManyField(Category, related_name="concerns", blank=True)
+    alerted = models.ManyToManyField(
+        "pastoral.User", related_name="+", blank=True, verbose_name="Staff to alert"
+    )
+    # Triage: changed only by DSLs, audited, guarded by `version`.
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.PASTORAL)
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.NEW)
+    owner = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    next_action = models.CharField(max_length=300, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["school", "status", "submitted_at"]),
+            models.Index(fields=["school", "level", "-submitted_at"]),
+            models.Index(fields=["school", "author", "-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.pk:06d}" if self.pk else "C-new"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.level == self.Level.RESTRICTED
+
+    def clean(self) -> None:
+        if self.occurred_at and self.occurred_at > timezone.now() + FUTURE_TOLERANCE:
+            raise ValidationError({"occurred_at": "This is in the future. When did it happen?"})
+        if not (self.description or "").strip():
+            raise ValidationError({"description": "Say what was seen or said."})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = Concern.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            if stored is not None:
+                for name in self.FROZEN_FIELDS:
+                    if stored[name] != getattr(self, name):
+                        raise PermissionError(
+                            f"A submitted concern's {name} cannot be changed: add a correction."
+                        )
+        super().save(*args, **kwargs)
+
+
+class ConcernLearner(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="learner_links")
+    learner = models.ForeignKey("pastoral.Learner", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "learner"], name="sg_concern_learner_unique")
+        ]
+        indexes = [models.Index(fields=["learner", "concern"])]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id}: {self.learner_id}"
+
+
+class ConcernEntry(models.Model):
+    """A time-stamped addition to a concern's record, never edited afterwards."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", "Follow-up"
+        CORRECTION = "correction", "Correction"
+        TRIAGE = "triage", "Triage"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        LINKED = "linked", "Linked"
+        NOTE = "note", "DSL note"
+
+    # Entries the author writes about their own concern; the rest are the DSL team's.
+    AUTHOR_KINDS = (Kind.FOLLOW_UP, Kind.CORRECTION)
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    author = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    text = models.TextField(blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    corrects_original = models.BooleanField(
+        default=False, help_text="Corrects the concern's original account."
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "concern entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.concern_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Entries are append-only: add a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Entries are append-only.")
+
+
+class ConcernAction(models.Model):
+    """Something the DSL team did: a referral, a call, monitoring, NFA."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_CARE = "social_care", "Referral to children's social care (MASH)"
+        EARLY_HELP = "early_help", "Early help"
+        POLICE = "police", "Police"
+        CAMHS = "camhs", "CAMHS"
+        SCHOOL_NURSE = "nurse", "School nurse / health"
+        PARENT_CONTACTED = "parent", "Parent / carer contacted"
+        SPOKE_TO_LEARNER = "learner", "Spoke to learner"
+        MONITORING = "monitoring", "Monitoring"
+        INTERNAL = "internal", "Internal support"
+        NFA = "nfa", "No further action"
+        OTHER = "other", "Other"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    details = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    taken_on = models.DateField(default=timezone.localdate)
+    follow_up_due = models.DateField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["follow_up_due", "completed_at"])]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ConcernLink(models.Model):
+    """Two related concerns (stored once, a.pk < b.pk)."""
+
+    a = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="sg_link_unique"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="sg_link_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} ~ {self.b_id}"
+
+
+class ConcernShare(models.Model):
+    """A DSL shares one restricted concern with a named member of staff."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "concern"])]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} shared with {self.user_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class Attachment(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    entry = models.ForeignKey(
+        ConcernEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    statement = models.ForeignKey(
+        "safeguarding.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(storage=private_storage, upload_to="safeguarding/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ConcernDraft(models.Model):
+    """What someone is typing, kept server-side so a timeout loses nothing."""
+
+    user = models.ForeignKey("pastoral.User", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="sg_draft_one_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of {self.user_id}"

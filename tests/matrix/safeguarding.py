@@ -1,0 +1,507 @@
+"""The safeguarding log: every URL × six roles, with in-scope, out-of-scope,
+restricted and shared variants.
+
+World: `staff` logs the concerns (so is the author), learner9 is in the head of
+year's year and on the support officer's caseload, learner10 in neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from tests.matrix import ALL_OK, Case, every, only
+
+HX = {"HTTP_HX_REQUEST": "true"}
+DSL_ONLY = only(dsl=True)
+DSL_REDIRECT = only(302, dsl=True)
+# Who sees a concern, per variant (ACCESS.md "Safeguarding visibility").
+SEES = {
+    "pastoral9": {"staff", "support", "hoy", "senco", "dsl"},
+    "pastoral10": {"staff", "senco", "dsl"},
+    "restricted9": {"staff", "dsl"},
+    "shared9": {"staff", "support", "dsl"},
+    "expired9": {"staff", "dsl"},
+    "withdrawn9": {"staff", "dsl"},
+    "other_school": set(),
+}
+# Who sees the whole record (the author alone sees only their own part).
+FULL = {k: v - {"staff"} for k, v in SEES.items()}
+
+
+def _status(roles: set[str], ok: int = 200, denied: int = 404) -> dict[str, int]:
+    return only(ok, denied, **dict.fromkeys(roles, True))
+
+
+def _concern(variant: str) -> Any:
+    """A setup that logs the variant's concern and keeps it as world.concern."""
+
+    def setup(world: Any) -> None:
+        from pastoral.access import scope_for
+        from safeguarding.models import ConcernShare
+        from tests.factories import LearnerFactory, UserFactory, YearGroupFactory, member
+        from tests.safeguarding.helpers import log_concern, share, triage
+
+        if variant == "other_school":
+            outsider_staff = member(UserFactory(), world.other_school)
+            from safeguarding import services
+
+            services.categories_ensure(school_id=world.other_school.pk)
+            world.concern = services.concern_create(
+                actor=outsider_staff,
+                scope=scope_for(outsider_staff, world.other_school),
+                learner_ids=[world.other_learner.pk],
+                occurred_at=timezone.now(),
+                location="",
+                description="Elsewhere",
+            )
+            return
+        learner = world.learner10 if variant == "pastoral10" else world.learner9
+        world.concern = log_concern(world, "staff", [learner], files=[_pdf()])
+        if variant != "pastoral9" and variant != "pastoral10":
+            triage(world, world.concern, "restricted")
+        if variant == "shared9":
+            share(world, world.concern)
+        if variant == "expired9":
+            row = share(world, world.concern)
+            ConcernShare.objects.filter(pk=row.pk).update(
+                expires_at=timezone.now() - dt.timedelta(minutes=1)
+            )
+        if variant == "withdrawn9":
+            from safeguarding import services
+            from tests.safeguarding.helpers import scope_of
+
+            row = share(world, world.concern)
+            services.share_withdraw(
+                actor=world.user("dsl"), scope=scope_of(world, "dsl"), share_pk=row.pk
+            )
+        world.attachment = world.concern.attachments.first()
+        _ = (LearnerFactory, YearGroupFactory)
+
+    return setup
+
+
+def _pdf() -> Any:
+    from tests.safeguarding.helpers import pdf
+
+    return pdf()
+
+
+def _with_action(variant: str) -> Any:
+    base = _concern(variant)
+
+    def setup(world: Any) -> None:
+        from safeguarding import services
+        from tests.safeguarding.helpers import scope_of
+
+        base(world)
+        world.action = services.action_record(
+            actor=world.user("dsl"),
+            scope=scope_of(world, "dsl"),
+            concern_pk=world.concern.pk,
+            kind="parent",
+            details="Rang mum",
+            outcome="",
+            taken_on=timezone.localdate(),
+            follow_up_due=timezone.localdate() + dt.timedelta(days=3),
+        )
+
+    return setup
+
+
+def _with_investigation(variant: str) -> Any:
+    base = _concern(variant)
+
+    def setup(world: Any) -> None:
+        from safeguarding import services
+        from tests.safeguarding.helpers import scope_of
+
+        base(world)
+        world.investigation = services.investigation_open(
+            actor=world.user("dsl"),
+            scope=scope_of(world, "dsl"),
+            concern_pk=world.concern.pk,
+            title="Fight on the field",
+        )
+        world.participant = world.investigation.participants.first()
+
+    return setup
+
+
+def _closed(variant: str) -> Any:
+    base = _concern(variant)
+
+    def setup(world: Any) -> None:
+        from safeguarding import services
+        from tests.safeguarding.helpers import scope_of
+
+        base(world)
+        world.concern.refresh_from_db()
+        services.concern_close(
+            actor=world.user("dsl"),
+            scope=scope_of(world, "dsl"),
+            concern_pk=world.concern.pk,
+            version=world.concern.version,
+            reason="Resolved",
+        )
+
+    return setup
+
+
+def _two_concerns(world: Any) -> None:
+    _concern("pastoral9")(world)
+    first = world.concern
+    _concern("pastoral10")(world)
+    world.other = first
+
+
+def _dsl_share(world: Any) -> None:
+    _concern("shared9")(world)
+    world.share = world.concern.shares.get()
+
+
+def _category(world: Any) -> None:
+    from tests.safeguarding.helpers import category
+
+    world.category = category(world, "Medical")
+
+
+def _concern_pk(world: Any) -> dict[str, Any]:
+    return {"pk": world.concern.pk}
+
+
+def _version(world: Any) -> int:
+    world.concern.refresh_from_db()
+    return world.concern.version
+
+
+def _per_variant(
+    name: str,
+    method: str = "get",
+    ok: int = 200,
+    full_only: bool = False,
+    data: Any = None,
+    variants: tuple[str, ...] = tuple(SEES),
+    setup: Any = _concern,
+    kwargs: Any = _concern_pk,
+    denied_ok: int | None = None,
+) -> list[Case]:
+    cases = []
+    for variant in variants:
+        seers = (FULL if full_only else SEES)[variant]
+        expect = _status(seers, ok)
+        cases.append(
+            Case(
+                name, variant, expect, kwargs=kwargs, method=method, data=data, setup=setup(variant)
+            )
+        )
+    return cases
+
+
+def _log_data(world: Any) -> dict[str, Any]:
+    return {
+        "learners": [world.learner10.pk],
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "description": "Seemed withdrawn in maths.",
+    }
+
+
+CASES = [
+    Case("safeguarding:concern-new", "form", ALL_OK),
+    Case("safeguarding:concern-new", "submit", every(302), method="post", data=_log_data),
+    Case(
+        "safeguarding:concern-new",
+        "no learner",
+        every(400),
+        method="post",
+        data=lambda w: {"occurred_at": "2026-01-05T09:00", "description": "x"},
+    ),
+    Case(
+        "safeguarding:concern-new",
+        "learner of another school",
+        every(400),
+        method="post",
+        data=lambda w: {**_log_data(w), "learners": [w.other_learner.pk]},
+    ),
+    Case("safeguarding:learner-picker", "htmx", ALL_OK, query="q=nin", headers=HX),
+    Case(
+        "safeguarding:draft-save",
+        "autosave",
+        every(204),
+        method="post",
+        data=lambda w: {"description": "typing", "saved_at": "1"},
+    ),
+    Case("safeguarding:draft-discard", "discard", every(302), method="post"),
+    Case("safeguarding:my-concerns", "mine", ALL_OK, setup=_concern("pastoral9")),
+    Case("safeguarding:inbox", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
+    Case("safeguarding:dashboard", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
+    Case("safeguarding:concern-list", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
+    Case(
+        "safeguarding:concern-list",
+        "filters",
+        DSL_ONLY,
+        setup=_concern("pastoral9"),
+        query="q=coat&level=pastoral&status=new&learner=nina",
+    ),
+    Case("safeguarding:categories", "dsl", DSL_ONLY),
+    Case(
+        "safeguarding:category-toggle",
+        "dsl",
+        DSL_REDIRECT,
+        method="post",
+        setup=_category,
+        kwargs=lambda w: {"pk": w.category.pk},
+    ),
+    *_per_variant("safeguarding:concern-detail"),
+    *_per_variant(
+        "safeguarding:concern-follow-up",
+        method="post",
+        ok=302,
+        data=lambda w: {"text": "Saw her again at lunch, seemed happier."},
+    ),
+    # Only the author corrects their own account; others who see it get the form back.
+    *[
+        Case(
+            "safeguarding:concern-correct",
+            variant,
+            {
+                r: (302 if r == "staff" else 400) if r in SEES[variant] else 404
+                for r in SEES["pastoral9"] | {"admin"}
+            },
+            kwargs=_concern_pk,
+            method="post",
+            setup=_concern(variant),
+            data=lambda w: {
+                "corrects": "original",
+                "text": "It was Tuesday, not Monday.",
+                "reason": "Wrong day",
+            },
+        )
+        for variant in ("pastoral9", "restricted9", "other_school")
+    ],
+    Case(
+        "safeguarding:concern-triage",
+        "form",
+        DSL_ONLY,
+        kwargs=_concern_pk,
+        setup=_concern("pastoral9"),
+    ),
+    Case(
+        "safeguarding:concern-triage",
+        "other school",
+        every(404),
+        kwargs=_concern_pk,
+        setup=_concern("other_school"),
+    ),
+    Case(
+        "safeguarding:concern-triage",
+        "submit",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=lambda w: {
+            "version": _version(w),
+            "level": "restricted",
+            "owner": "",
+            "next_action": "Ring MASH",
+        },
+    ),
+    Case(
+        "safeguarding:concern-triage",
+        "stale version",
+        only(409, dsl=True),
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=lambda w: {"version": _version(w) - 1 if _version(w) > 1 else 99, "level": "pastoral"},
+    ),
+    Case(
+        "safeguarding:concern-action",
+        "referral",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("restricted9"),
+        data=lambda w: {
+            "kind": "social_care",
+            "details": "Referred",
+            "taken_on": timezone.localdate().isoformat(),
+        },
+    ),
+    Case(
+        "safeguarding:concern-action",
+        "other school",
+        every(404),
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("other_school"),
+        data=lambda w: {"kind": "nfa", "taken_on": timezone.localdate().isoformat()},
+    ),
+    Case(
+        "safeguarding:action-outcome",
+        "record",
+        DSL_REDIRECT,
+        kwargs=lambda w: {"pk": w.action.pk},
+        method="post",
+        setup=_with_action("restricted9"),
+        data=lambda w: {"outcome": "Mum will come in"},
+    ),
+    Case(
+        "safeguarding:concern-link",
+        "link",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_two_concerns,
+        data=lambda w: {"reference": w.other.reference},
+    ),
+    Case(
+        "safeguarding:concern-close",
+        "close",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=lambda w: {"version": _version(w), "reason": "Resolved"},
+    ),
+    Case(
+        "safeguarding:concern-reopen",
+        "reopen",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_closed("pastoral9"),
+        data=lambda w: {"version": _version(w), "reason": "New information"},
+    ),
+    Case(
+        "safeguarding:concern-share",
+        "restricted",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("restricted9"),
+        data=lambda w: {"user": w.user("hoy").pk, "reason": "Needs to know"},
+    ),
+    Case(
+        "safeguarding:concern-share",
+        "pastoral (not shareable)",
+        only(400, dsl=True),
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=lambda w: {"user": w.user("hoy").pk, "reason": "Needs to know"},
+    ),
+    Case(
+        "safeguarding:share-withdraw",
+        "withdraw",
+        DSL_REDIRECT,
+        kwargs=lambda w: {"pk": w.share.pk},
+        method="post",
+        setup=_dsl_share,
+    ),
+    *_per_variant(
+        "safeguarding:attachment",
+        kwargs=lambda w: {"pk": w.attachment.pk},
+        variants=("pastoral9", "pastoral10", "restricted9", "shared9", "withdrawn9"),
+    ),
+    *_per_variant(
+        "safeguarding:investigation-new",
+        method="post",
+        ok=302,
+        full_only=True,
+        data=lambda w: {"title": "Incident on the field"},
+    ),
+    *[
+        Case(
+            "safeguarding:investigation-detail",
+            variant,
+            _status(FULL[variant]),
+            kwargs=lambda w: {"pk": w.investigation.pk},
+            setup=_with_investigation(variant),
+        )
+        for variant in ("pastoral9", "pastoral10", "restricted9", "shared9")
+    ],
+    Case(
+        "safeguarding:investigation-participant",
+        "add witness",
+        _status(FULL["pastoral9"], 302),
+        kwargs=lambda w: {"pk": w.investigation.pk},
+        method="post",
+        setup=_with_investigation("pastoral9"),
+        data=lambda w: {"learner": w.learner10.pk, "part": "witness"},
+    ),
+    Case(
+        "safeguarding:investigation-statement",
+        "typed",
+        _status(FULL["restricted9"], 302),
+        kwargs=lambda w: {"pk": w.investigation.pk},
+        method="post",
+        setup=_with_investigation("restricted9"),
+        data=lambda w: {"participant": w.participant.pk, "text": "He pushed me first."},
+    ),
+    Case(
+        "safeguarding:investigation-evidence",
+        "cctv",
+        _status(FULL["shared9"], 302),
+        kwargs=lambda w: {"pk": w.investigation.pk},
+        method="post",
+        setup=_with_investigation("shared9"),
+        data=lambda w: {"source": "CCTV field camera", "finding": "Shows both pupils pushing."},
+    ),
+    Case(
+        "safeguarding:investigation-outcome",
+        "outcome",
+        _status(FULL["pastoral10"], 302),
+        kwargs=lambda w: {"pk": w.investigation.pk},
+        method="post",
+        setup=_with_investigation("pastoral10"),
+        data=lambda w: {
+            "participant": w.participant.pk,
+            "outcome": "Restorative conversation held.",
+        },
+    ),
+    Case(
+        "safeguarding:investigation-conclude",
+        "conclude",
+        _status(FULL["pastoral9"], 302),
+        kwargs=lambda w: {"pk": w.investigation.pk},
+        method="post",
+        setup=_with_investigation("pastoral9"),
+        data=lambda w: {"conclusion": "Both pupils share responsibility."},
+    ),
+    Case(
+        "safeguarding:learner-chronology",
+        "learner9",
+        only(support=True, hoy=True, senco=True, dsl=True),
+        kwargs=lambda w: {"pk": w.learner9.pk},
+        setup=_concern("pastoral9"),
+    ),
+    Case(
+        "safeguarding:learner-chronology",
+        "learner10",
+        only(senco=True, dsl=True),
+        kwargs=lambda w: {"pk": w.learner10.pk},
+    ),
+    Case(
+        "safeguarding:learner-chronology",
+        "other school",
+        every(404),
+        kwargs=lambda w: {"pk": w.other_learner.pk},
+    ),
+    Case(
+        "safeguarding:cp-file",
+        "learner9",
+        DSL_ONLY,
+        kwargs=lambda w: {"pk": w.learner9.pk},
+        setup=_concern("restricted9"),
+    ),
+    Case(
+        "safeguarding:cp-file",
+        "other school",
+        every(404),
+        kwargs=lambda w: {"pk": w.other_learner.pk},
+    ),
+]

@@ -1,0 +1,12 @@
+"""Fixtures for the safeguarding tests: private files in a temporary folder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings: Any, tmp_path: Any) -> None:
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
