@@ -40,6 +40,7 @@ from pastoral.models import AcademicYear, Closure, Learner, School, Term, User
 REQUIRED = ("upn", "date", "session", "code")
 OPTIONAL = ("minutes_late",)
 SESSIONS = {"am": "AM", "pm": "PM"}
+SESSION_EXACT = {"AM": "AM", "PM": "PM", "am": "AM", "pm": "PM"}
 CODES_UPPER = {code.upper(): code for code in codes.CODES}
 PROGRESS_EVERY = 5000
 BATCH = 5000
@@ -108,6 +109,7 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         self.progress = progress
         self.today = today or timezone.localdate()
         self._seen = 0
+        self._good_dates: dict[str, dt.date] = {}
 
     # -- reading ---------------------------------------------------------
 
@@ -156,36 +158,62 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         self._seen += 1
         if self.progress and self._seen % PROGRESS_EVERY == 0:
             self.progress(self._seen)
-        upn = row.get("upn").upper()
+        values = row.values
+        upn = values.get("upn", "").upper()
         learner_id = self.learners.get(upn)
         if not upn:
             report.add(row.line, "upn", "is required and is blank")
         elif learner_id is None:
             report.add(row.line, "upn", f"no learner with UPN {upn} in this school")
-        day = report.field(row, "date", parse_date, required=True)
-        if day is not None:
-            problem = self._date_problem(day)
-            if problem:
-                report.add(row.line, "date", problem)
-        session = report.field(row, "session", parse_session, required=True)
-        code = report.field(row, "code", parse_code, required=True)
-        minutes = report.field(row, "minutes_late", lambda v: parse_int(v, minimum=0, maximum=300))
-        if minutes is not None and code is not None and not codes.CODES[code].late:
-            report.add(
-                row.line,
-                "minutes_late",
-                f"minutes late given for code {code}, which is not a late code (L or U)",
+        # A file repeats the same few hundred dates, codes and sessions: values
+        # already found good are looked up; anything else takes the checked path,
+        # so every bad cell is still reported on its own line.
+        raw_date = values.get("date", "")
+        day = self._good_dates.get(raw_date)
+        if day is None:
+            day = report.field(row, "date", parse_date, required=True)
+            if day is not None:
+                problem = self._date_problem(day)
+                if problem:
+                    report.add(row.line, "date", problem)
+                    day = None
+                else:
+                    self._good_dates[raw_date] = day
+        session = SESSION_EXACT.get(values.get("session", ""))
+        if session is None:
+            session = report.field(row, "session", parse_session, required=True)
+        code = codes.CODES.get(values.get("code", ""))
+        code = (
+            code.code if code is not None else report.field(row, "code", parse_code, required=True)
+        )
+        minutes = None
+        if values.get("minutes_late"):
+            minutes = report.field(
+                row, "minutes_late", lambda v: parse_int(v, minimum=0, maximum=300)
             )
-        if report.has_errors_on(row.line) or learner_id is None:
+            if minutes is not None and code is not None and not codes.CODES[code].late:
+                report.add(
+                    row.line,
+                    "minutes_late",
+                    f"minutes late given for code {code}, which is not a late code (L or U)",
+                )
+        if learner_id is None or day is None or report.has_errors_on(row.line):
             return None
         return MarkRow(row.line, upn, learner_id, day, session, code, minutes)
 
     def check_items(self, items: list[MarkRow], report: Report) -> None:
-        report.duplicates(
-            ((i.line, f"{i.upn} {i.date:%d/%m/%Y} {i.session}") for i in items),
-            key="session",
-            what="the mark for",
-        )
+        # Like report.duplicates(), but keyed by a tuple: formatting a text key for
+        # each of half a million rows cost more than the rest of the check.
+        first_line: dict[tuple[int, dt.date, str], int] = {}
+        for i in items:
+            first = first_line.setdefault((i.learner_id, i.date, i.session), i.line)
+            if first != i.line:
+                report.add(
+                    i.line,
+                    "session",
+                    f"the mark for {i.upn} {i.date:%d/%m/%Y} {i.session} appears more than "
+                    f"once in the file (first on line {first})",
+                )
         if self.progress:
             self.progress(self._seen)
         if self.job is not None and not report.errors:
