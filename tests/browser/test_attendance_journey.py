@@ -46,6 +46,6 @@ def test_it_sets_a_target_and_sees_progress(page: Any, browser_login: Any, world
     if today.weekday() < 5:
         assert "100.0%" in baseline_text and "On target" in baseline_text
     # The chart has a text alternative and a table of the weekly figures.
-    assert page.locator("svg.trend-chart title").first.inner_text() == "Weekly attendance"
+    assert page.locator("svg.trend-chart title").first.text_content() == "Weekly attendance"
     page.get_by_text("The weekly figures as a table").click()
     assert page.locator("#trend-table").is_visible()
