@@ -21,6 +21,10 @@ install: $(VENV)/.installed
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	@# No broker here: tasks run in-process, so fire the reminder job once now
+	@# (idempotent: re-running never repeats a reminder). Run it again, or from
+	@# cron, with `manage.py run_reminders`; with REDIS_URL set, beat does it.
+	$(DEV_ENV) $(PY) manage.py run_reminders
 	@echo "Serving Pastoral at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -39,11 +43,15 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=pastoral.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
+# make bench BENCH_ARGS="--repeat 10 --only learner"; make load LOAD_ARGS="--users 20 --duration 30"
+BENCH_ARGS ?=
+LOAD_ARGS ?=
+
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 load: install
-	$(PY) bench/load.py
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 demo-reset:
 	rm -f db.sqlite3
