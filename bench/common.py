@@ -48,6 +48,8 @@ def bench_env(**extra: str) -> dict[str, str]:
             "LOG_LEVEL": "WARNING",
             "REDIS_URL": "",
             "SESSION_IDLE_MINUTES": "600",
+            # Urgent notifications e-mail at once: keep them in memory here.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         }
     )
     env.update(extra)

@@ -265,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = common.machine()
     ctx = Ctx()
+    from bench.fixtures import ensure_safeguarding
+
+    fixtures = ensure_safeguarding(ctx)
+    if fixtures.get("concerns_added"):
+        print(f"Added {fixtures['concerns_added']} benchmark concerns.", flush=True)
     admin_client = signed_in_client(superuser(), ctx.school)
     only = args.only.lower()
     pages = []
