@@ -108,6 +108,15 @@ def trend_chart(
             }
         )
     ticks = [{"value": v, "y": y(v)} for v in range(low, 101, 10)]
+    # Keep the "Actual" label clear of the target and baseline labels beside it.
+    taken = [y(v) for v in (target, baseline) if v is not None]
+    actual_y = dots[-1]["y"]
+    for _ in range(4):
+        clash = [t for t in taken if abs(t - actual_y) < 14]
+        if not clash:
+            break
+        actual_y = clash[0] + 14 if actual_y >= clash[0] else clash[0] - 14
+    actual_y = min(max(actual_y, TOP), HEIGHT - BOTTOM)
     return {
         "width": WIDTH,
         "height": HEIGHT,
@@ -122,4 +131,5 @@ def trend_chart(
         "target": None if target is None else {"value": target, "y": y(target)},
         "baseline": None if baseline is None else {"value": baseline, "y": y(baseline)},
         "last": dots[-1],
+        "actual_label_y": round(actual_y, 1),
     }

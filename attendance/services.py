@@ -142,6 +142,25 @@ def learner_attendance_viewed(
     )
 
 
+def attendance_list_viewed(
+    *,
+    actor: User,
+    scope: Scope,
+    what: str,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that someone looked at a list of learners' attendance (dashboard, lists)."""
+    audit.record(
+        f"attendance.{what}.viewed",
+        actor=actor,
+        school=scope.school,
+        object_type="attendance.list",
+        changes=changes or {},
+        request=request,
+    )
+
+
 # ---------------------------------------------------------------------------
 # Targets
 

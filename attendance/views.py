@@ -66,6 +66,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "below_target": list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST]),
         "limit": DASHBOARD_LIST,
     }
+    services.attendance_list_viewed(
+        actor=request.user,
+        scope=scope,
+        what="dashboard",
+        changes={"start": start, "end": end},
+        request=request,
+    )
     return render(request, "attendance/dashboard.html", context)
 
 
@@ -80,6 +87,13 @@ def learner_list(request: HttpRequest) -> HttpResponse:
     start, end = selectors.default_range(scope.school, start, end)
     rows = selectors.learner_rows_for(scope, start=start, end=end, flag=flag)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.attendance_list_viewed(
+        actor=request.user,
+        scope=scope,
+        what="learner_list",
+        changes={"flag": flag, "start": start, "end": end, "page": page.number},
+        request=request,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -260,6 +274,13 @@ def today(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     rows = selectors.unexplained_today_for(scope)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.attendance_list_viewed(
+        actor=request.user,
+        scope=scope,
+        what="today",
+        changes={"page": page.number},
+        request=request,
+    )
     return render(
         request,
         "attendance/today.html",
