@@ -209,7 +209,7 @@ class ProgressForm(forms.Form):
     evidence = forms.CharField(
         label="Evidence", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    next_step = forms.CharField(label="Next step", max_length=300, required=False)
+    next_step = forms.CharField(label="Next step for this target", max_length=300, required=False)
 
 
 ProgressFormSet = forms.formset_factory(ProgressForm, extra=0)
