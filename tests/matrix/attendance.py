@@ -63,6 +63,13 @@ def _job(school_attr: str) -> Any:
     return setup
 
 
+def _upload(w: Any) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = f"UPN,Date,Session,Code\n{w.learner9.upn},2025-11-03,AM,/\n"
+    return SimpleUploadedFile("marks.csv", body.encode(), content_type="text/csv")
+
+
 def _future() -> str:
     return (dt.date.today() + dt.timedelta(days=30)).isoformat()
 
@@ -151,6 +158,13 @@ CASES = [
     Case("attendance:quick-call", "learner10", WHOLE_SCHOOL_POST, kwargs=_l10, method="post"),
     Case("attendance:quick-call", "other school", NOBODY, kwargs=_other, method="post"),
     Case("attendance:import", "form", ADMIN),
+    Case(
+        "attendance:import",
+        "upload",
+        only(302, admin=True),
+        method="post",
+        data=lambda w: {"file": _upload(w)},
+    ),
     Case(
         "attendance:import-detail",
         "own school",
