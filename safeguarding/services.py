@@ -151,9 +151,15 @@ def _store_attachments(
     entry: ConcernEntry | None = None,
     statement: Statement | None = None,
 ) -> list[Attachment]:
-    saved = []
+    checked = []
+    # Every file is checked before any is stored, so a bad second file leaves no first one behind.
     for upload in files:
-        content_type, sha = check_upload(upload)
+        try:
+            checked.append((upload, *check_upload(upload)))
+        except ValidationError as exc:
+            raise ValidationError({"attachments": exc.messages}) from None
+    saved = []
+    for upload, content_type, sha in checked:
         attachment = Attachment(
             concern=concern,
             entry=entry,
