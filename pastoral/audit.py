@@ -7,10 +7,12 @@ roll back together. Secrets are masked before they reach the row.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Cast
 from django.http import HttpRequest
@@ -37,9 +39,19 @@ def _mask(changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set)
+    REMOTE_ADDR is the proxy, so the last X-Forwarded-For hop (the one our
+    proxy appended, not one the client could forge) is used instead."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    candidate = request.META.get("REMOTE_ADDR") or ""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def record(

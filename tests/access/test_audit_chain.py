@@ -220,3 +220,20 @@ def test_it_masks_secrets_and_keeps_the_chain_head_in_step(world: Any) -> None:
     assert event.changes == {"password": "••••••", "nested": {"otp_secret": "••••••"}, "name": "x"}
     head = AuditChainHead.objects.get(school_key=world.school.pk)
     assert (head.seq, head.last_hash) == (event.seq, event.hash)
+
+
+def test_it_records_the_client_address(world: Any, settings: Any) -> None:
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9"
+    )
+    assert audit.client_ip(request) == "10.0.0.5"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert audit.client_ip(request) == "203.0.113.9"
+    request.META["HTTP_X_FORWARDED_FOR"] = "not-an-address"
+    assert audit.client_ip(request) is None
+    event = audit.record(
+        "pastoral.learner.viewed", actor=world.user("dsl"), school=world.school, request=request
+    )
+    assert event.ip is None and event.user_agent == ""
