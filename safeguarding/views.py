@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pastoral import audit
 from pastoral.access import Cap, learner_or_404, require
+from pastoral.accounts.stepup import has_recent_second_factor, step_up_required, step_up_url
 from pastoral.selectors import learner_search_for
 from safeguarding import forms, selectors, services
 from safeguarding.models import Concern, ConcernAction, ConcernDraft, ConcernEntry
@@ -255,10 +256,23 @@ def _render_detail(request: HttpRequest, pk: int, status: int = 200, **bound: An
     return render(request, "safeguarding/concern_detail.html", context, status=status)
 
 
+def _needs_step_up(request: HttpRequest, concern: Concern) -> HttpResponse | None:
+    """The whole of a restricted record asks for a fresh second factor first.
+
+    (The author's own view of what they wrote does not: it holds nothing they
+    did not type themselves.)
+    """
+    restricted_view = concern.is_restricted and getattr(concern, "full_access", False)
+    if restricted_view and not has_recent_second_factor(request):
+        return redirect(step_up_url(request))
+    return None
+
+
 @never_cache
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, pk)
+    concern = selectors.concern_for(require(request.scope, Cap.LOG_CONCERN), pk)
+    return _needs_step_up(request, concern) or _render_detail(request, pk)
 
 
 @require_POST
@@ -314,6 +328,9 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.TRIAGE_CONCERNS)
     concern = selectors.concern_for(scope, pk)
+    stepped = _needs_step_up(request, concern)
+    if stepped is not None:
+        return stepped
     stale = False
     if request.method == "POST":
         form = forms.TriageForm(request.POST, scope=scope)
@@ -533,10 +550,13 @@ def share_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A file, only to someone who may see it; always downloaded, never rendered."""
     scope = require(request.scope, Cap.LOG_CONCERN)
     attachment = selectors.attachment_for(scope, pk)
+    stepped = _needs_step_up(request, selectors.concern_for(scope, attachment.concern_id))
+    if stepped is not None:
+        return stepped
     concern = Concern.objects.prefetch_related("learner_links__learner").get(
         pk=attachment.concern_id
     )
@@ -657,6 +677,7 @@ def chronology(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_GET
+@step_up_required
 def cp_file(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_ALL_RESTRICTED)
     learner = learner_or_404(scope, pk, Cap.VIEW_ALL_RESTRICTED)
@@ -778,8 +799,10 @@ def _render_investigation(
 @never_cache
 @require_GET
 def investigation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.scope, Cap.LOG_CONCERN)
-    return _render_investigation(request, pk)
+    scope = require(request.scope, Cap.LOG_CONCERN)
+    inv = services.investigation_for(scope, pk)
+    stepped = _needs_step_up(request, selectors.concern_for(scope, inv.concern_id))
+    return stepped or _render_investigation(request, pk)
 
 
 def _inv_post(

@@ -239,3 +239,35 @@ def test_a_member_of_two_schools_sees_only_the_current_schools_concerns(world: A
         .exists()
     )
     _ = UserFactory
+
+
+def test_restricted_records_ask_for_a_fresh_second_factor(world: Any, client: Any) -> None:
+    from pastoral.accounts.otp import SESSION_OTP_AT
+
+    restricted = log_concern(world, "staff", restricted=True)
+    pastoral = log_concern(world, "staff")
+    sign_in(client, world.user("dsl"), school=world.school)
+    session = client.session
+    session[SESSION_OTP_AT] = 0  # proved long ago
+    session.save()
+    for url in (
+        reverse("safeguarding:concern-detail", args=[restricted.pk]),
+        reverse("safeguarding:cp-file", args=[world.learner9.pk]),
+        reverse("safeguarding:concern-triage", args=[restricted.pk]),
+    ):
+        response = client.get(url)
+        assert (
+            response.status_code == 302
+            and "step-up" in response["Location"]
+            or "step" in response["Location"]
+        ), url
+    assert client.get(reverse("safeguarding:concern-detail", args=[pastoral.pk])).status_code == 200
+    # The author's own view of a restricted concern is not a restricted record.
+    client.logout()
+    sign_in(client, world.user("staff"), school=world.school)
+    session = client.session
+    session[SESSION_OTP_AT] = 0
+    session.save()
+    assert (
+        client.get(reverse("safeguarding:concern-detail", args=[restricted.pk])).status_code == 200
+    )
