@@ -14,7 +14,9 @@ from binascii import unhexlify
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pastoral import audit
 from pastoral.demo import DemoContext
+from pastoral.models import Learner, Membership, Role
 
 # 20 bytes, hex: the same for every demo user. Never used outside the demo.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # noqa: S105 - development only
@@ -39,3 +41,45 @@ def seed(ctx: DemoContext) -> None:
             for user in ctx.demo_users.values()
         ]
     )
+    _seed_audit(ctx)
+
+
+def _seed_audit(ctx: DemoContext) -> None:
+    """A short, real audit trail (through audit.record, so the chain verifies):
+    the administrator granting the demo roles, each demo person signing in,
+    and the DSL and SENCO opening a few learners."""
+    school = ctx.demo_school
+    admin = ctx.demo_users.get(Role.ADMIN)
+    memberships = (
+        Membership.objects.filter(school=school, user__in=list(ctx.demo_users.values()))
+        .exclude(role=Role.STAFF)
+        .select_related("user")
+        .prefetch_related("year_groups")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        audit.record(
+            "pastoral.membership.created",
+            actor=admin if membership.role != Role.ADMIN else None,
+            school=school,
+            obj=membership,
+            changes={
+                "user": membership.user.email,
+                "role": membership.role,
+                "year_groups": [y.name for y in membership.year_groups.all()],
+            },
+        )
+    for user in ctx.demo_users.values():
+        audit.record(
+            "accounts.user.signed_in",
+            actor=user,
+            school=None,
+            obj=user,
+            changes={"second_factor": "totp"},
+        )
+    learners = list(Learner.objects.filter(school=school).order_by("pk")[:6])
+    for role in (Role.DSL, Role.SENCO):
+        for learner in learners[:3] if role == Role.SENCO else learners:
+            audit.record(
+                "pastoral.learner.viewed", actor=ctx.demo_users[role], school=school, obj=learner
+            )
