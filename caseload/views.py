@@ -182,11 +182,24 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _audit_view(request: HttpRequest, action: str, learner: Any, changes: dict[str, Any]) -> None:
+    with transaction.atomic():
+        audit.record(
+            action,
+            actor=request.scope.user,
+            school=request.scope.school,
+            obj=learner,
+            changes=changes,
+            request=request,
+        )
+
+
 @require_GET
 def learner_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
     page = _page(request, selectors.learner_sessions(learner))
+    _audit_view(request, "caseload.sessions.viewed", learner, {"page": page.number})
     return render(request, "caseload/learner_sessions.html", {"learner": learner, "page": page})
 
 
@@ -195,6 +208,7 @@ def learner_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
     page = _page(request, selectors.learner_contacts(learner))
+    _audit_view(request, "caseload.contacts.viewed", learner, {"page": page.number})
     return render(request, "caseload/learner_contacts.html", {"learner": learner, "page": page})
 
 
@@ -590,10 +604,20 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     session = selectors.session_or_404(scope, pk)
+    marks = selectors.session_marks_for(scope, session)
+    with transaction.atomic():
+        audit.record(
+            "caseload.session.viewed",
+            actor=scope.user,
+            school=scope.school,
+            obj=session,
+            changes={"learners": [m.learner_id for m in marks]},
+            request=request,
+        )
     return render(
         request,
         "caseload/session_detail.html",
-        {"session": session, "marks": selectors.session_marks_for(scope, session)},
+        {"session": session, "marks": marks},
     )
 
 
