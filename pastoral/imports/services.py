@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -37,7 +38,7 @@ def _importer(batch: ImportBatch, scope: Scope, request: HttpRequest | None) -> 
     )
 
 
-def import_batches_for(scope: Scope | None) -> Any:
+def import_batches_for(scope: Scope | None) -> QuerySet[ImportBatch]:
     """The school's import batches, for the person who may import (else 404)."""
     scope = require(scope, Cap.IMPORT_MIS)
     return ImportBatch.objects.filter(school=scope.school).select_related(
