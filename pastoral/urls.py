@@ -39,6 +39,8 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("caseload/", include("caseload.urls")),
+    path("caseload/reports/", include("caseload.report_urls")),
+    path("safeguarding/reports/", include("safeguarding.transfer_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 
 @dataclass
 class PrintEntry:
@@ -30,6 +32,15 @@ class PrintEntry:
 
     def count(self) -> int:
         return 1 + sum(child.count() for child in self.children)
+
+    @property
+    def when_label(self) -> str:
+        """A date, or a date and local time: entries mix both."""
+        if isinstance(self.when, dt.datetime):
+            return timezone.localtime(self.when).strftime("%d %b %Y %H:%M")
+        if isinstance(self.when, dt.date):
+            return self.when.strftime("%d %b %Y")
+        return ""
 
 
 @dataclass

@@ -241,6 +241,21 @@ def imported_records_viewed(
         )
 
 
+def report_previewed(
+    *, actor: User, scope: Scope, kind: str, learner: Learner, request: HttpRequest | None = None
+) -> None:
+    """Audit a page that shows a report's whole content before export (the redaction step)."""
+    with transaction.atomic():
+        audit.record(
+            f"reports.{kind}.previewed",
+            actor=actor,
+            school=scope.school,
+            obj=learner,
+            learner=learner,
+            request=request,
+        )
+
+
 def reports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the files of jobs past their expiry and mark them expired. Returns the count."""
     now = now or timezone.now()

@@ -80,7 +80,7 @@ def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """Record who at the receiving school confirmed receipt of the CP file, and when."""
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     transfer = selectors.cp_transfer_for(scope, pk)
-    form = ReceiptForm(request.POST or None, sent_at=transfer.sent_at)
+    form = ReceiptForm(request.POST if request.method == "POST" else None, sent_at=transfer.sent_at)
     if request.method == "POST" and form.is_valid():
         services.cp_transfer_confirm_receipt(
             actor=request.user,
@@ -105,7 +105,10 @@ def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 def bundle_import(request: HttpRequest) -> HttpResponse:
     """A DSL imports a learner's transfer bundle from their previous school."""
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
-    form = BundleImportForm(request.POST or None, request.FILES or None)
+    form = BundleImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             imported = bundles.bundle_import(

@@ -125,3 +125,99 @@ CASES = [
         kwargs=lambda w: {"pk": w.other_learner.pk},
     ),
 ]
+
+
+# --- the reports themselves ---------------------------------------------------------------
+
+_L9 = lambda w: {"pk": w.learner9.pk}  # noqa: E731
+_L10 = lambda w: {"pk": w.learner10.pk}  # noqa: E731
+_OTHER = lambda w: {"pk": w.other_learner.pk}  # noqa: E731
+_TRANSFER_ROLES = only(hoy=True, senco=True, dsl=True)
+
+
+def _now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+CASES += [
+    Case("caseload_reports:transfer", "learner in hoy's year", _TRANSFER_ROLES, kwargs=_L9),
+    Case(
+        "caseload_reports:transfer",
+        "learner outside hoy's year",
+        only(senco=True, dsl=True),
+        kwargs=_L10,
+    ),
+    Case("caseload_reports:transfer", "other school", every(404), kwargs=_OTHER),
+    Case(
+        "caseload_reports:transfer",
+        "export",
+        only(ok=302, hoy=True, senco=True, dsl=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {"sections": ["profile", "concerns"], "destination": "Riverside"},
+    ),
+    Case("caseload_reports:case-conference", "form", _TRANSFER_ROLES, kwargs=_L9),
+    Case(
+        "caseload_reports:case-conference",
+        "export",
+        only(ok=302, hoy=True, senco=True, dsl=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {
+            "since": "2020-01-01",
+            "meeting": "Core group",
+            "sections": ["profile", "concerns"],
+        },
+    ),
+    Case("caseload_reports:bundle", "form", only(dsl=True), kwargs=_L9),
+    Case("caseload_reports:bundle", "export", only(ok=302, dsl=True), kwargs=_L9, method="post"),
+    Case("caseload_reports:bundle", "other school", every(404), kwargs=_OTHER),
+    Case(
+        "caseload_reports:subject-access", "redaction step", only(dsl=True, admin=True), kwargs=_L9
+    ),
+    Case(
+        "caseload_reports:subject-access",
+        "export",
+        only(ok=302, dsl=True, admin=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {"received": "2026-01-05", "reason": "third-party information"},
+    ),
+    Case("caseload_reports:subject-access", "other school", every(404), kwargs=_OTHER),
+    Case("caseload_reports:caseload-review", "form", only(hoy=True, senco=True)),
+    Case(
+        "caseload_reports:caseload-review",
+        "export",
+        only(ok=302, hoy=True, senco=True),
+        method="post",
+        data=lambda w: {"since": ""},
+    ),
+    Case("safeguarding_reports:cp-transfer", "form", only(dsl=True), kwargs=_L9),
+    Case("safeguarding_reports:cp-transfer", "other school", every(404), kwargs=_OTHER),
+    Case(
+        "safeguarding_reports:cp-transfer",
+        "send",
+        only(ok=302, dsl=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {
+            "receiving_school": "Riverside Academy",
+            "method": "email",
+            "sent_at": _now(),
+        },
+    ),
+    Case("safeguarding_reports:agency-report", "form", only(senco=True, dsl=True), kwargs=_L9),
+    Case(
+        "safeguarding_reports:agency-report",
+        "export",
+        only(ok=302, senco=True, dsl=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {
+            "agency_name": "CAMHS",
+            "sections": ["profile", "concerns"],
+            "summary": "Please assess.",
+        },
+    ),
+    Case("safeguarding_reports:agency-report", "other school", every(404), kwargs=_OTHER),
+]

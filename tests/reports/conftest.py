@@ -22,7 +22,8 @@ def pdf_text(content: bytes) -> str:
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
     )
-    return result.stdout.decode("utf-8")
+    # Collapse line wrapping: a phrase split over two lines is still the phrase.
+    return " ".join(result.stdout.decode("utf-8").split())
 
 
 def job_text(job: Any) -> str:
