@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,14 +23,26 @@ from pastoral.access import Cap, Scope, require
 from pastoral.models import AuditChainHead, AuditEvent, Learner, Membership, School, User
 
 GENESIS = "0" * 64
-SECRET_KEYS = ("password", "secret", "token", "otp", "key", "recovery")
+# A changed field is masked when a word of its name is one of these (so
+# "new_password" and "otp_secret" are, "key_worker" and "monkey" are not), or
+# its name ends in "key" ("api_key", "secret_key").
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "secret", "token", "tokens", "otp", "totp", "recovery", "pin"}
+)
 MASK = "••••••"
+
+
+def _is_secret(name: str) -> bool:
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    return bool(words) and (
+        any(w in SECRET_WORDS or w.startswith("password") for w in words) or words[-1] == "key"
+    )
 
 
 def _mask(changes: Mapping[str, Any]) -> dict[str, Any]:
     masked: dict[str, Any] = {}
     for key, value in changes.items():
-        if any(word in key.lower() for word in SECRET_KEYS):
+        if _is_secret(str(key)):
             masked[key] = MASK
         elif isinstance(value, Mapping):
             masked[key] = _mask(value)

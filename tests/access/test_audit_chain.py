@@ -237,3 +237,21 @@ def test_it_records_the_client_address(world: Any, settings: Any) -> None:
         "pastoral.learner.viewed", actor=world.user("dsl"), school=world.school, request=request
     )
     assert event.ip is None and event.user_agent == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("password", True),
+        ("new_password2", True),
+        ("otp_secret", True),
+        ("api_key", True),
+        ("recovery_codes", True),
+        ("key_worker", False),
+        ("monkey", False),
+        ("year_groups", False),
+        ("email", False),
+    ],
+)
+def test_it_masks_by_field_name(name: str, secret: bool) -> None:
+    assert audit._mask({name: "x"}) == {name: audit.MASK if secret else "x"}
