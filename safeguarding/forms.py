@@ -44,6 +44,15 @@ def _local_input(value: Any) -> str:
     return value.strftime("%Y-%m-%dT%H:%M")
 
 
+class DateInput(forms.DateInput):
+    """A native date picker, which needs ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -51,6 +60,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
         if isinstance(value, str):
             return value
         return _local_input(value)
+
+
+class _Prefixed:
+    """Several forms share the concern page: give each its own element ids."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
 
 class ConcernForm(forms.Form):
@@ -130,7 +149,8 @@ class ConcernForm(forms.Form):
             raise forms.ValidationError("The body map could not be read.") from None
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(_Prefixed, forms.Form):
+    id_prefix = "followup"
     text = forms.CharField(
         label="Follow-up",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -139,7 +159,8 @@ class FollowUpForm(forms.Form):
     attachments = MultipleFileField(label="Attachments")
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(_Prefixed, forms.Form):
+    id_prefix = "correct"
     corrects = forms.CharField(label="What you are correcting", widget=forms.Select)
     text = forms.CharField(
         label="Corrected text",
@@ -174,9 +195,7 @@ class TriageForm(forms.Form):
         coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
     )
     next_action = forms.CharField(label="Next action", max_length=300, required=False)
-    due_date = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,7 +208,8 @@ class TriageForm(forms.Form):
         ]
 
 
-class ActionForm(forms.Form):
+class ActionForm(_Prefixed, forms.Form):
+    id_prefix = "action"
     kind = forms.ChoiceField(label="Action", choices=ConcernAction.Kind.choices)
     details = forms.CharField(
         label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -197,30 +217,29 @@ class ActionForm(forms.Form):
     outcome = forms.CharField(
         label="Outcome", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    taken_on = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
-    follow_up_due = forms.DateField(
-        label="Follow up by", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    taken_on = forms.DateField(label="Date", widget=DateInput(), initial=timezone.localdate)
+    follow_up_due = forms.DateField(label="Follow up by", required=False, widget=DateInput())
 
 
 class OutcomeForm(forms.Form):
     outcome = forms.CharField(label="Outcome", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LinkForm(forms.Form):
+class LinkForm(_Prefixed, forms.Form):
+    id_prefix = "link"
     reference = forms.CharField(
         label="Related concern reference", max_length=20, help_text="e.g. C-000123"
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(_Prefixed, forms.Form):
+    id_prefix = "close"
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason", max_length=300)
 
 
-class ShareForm(forms.Form):
+class ShareForm(_Prefixed, forms.Form):
+    id_prefix = "share"
     user = forms.TypedChoiceField(label="Share with", coerce=int)
     reason = forms.CharField(label="Reason", max_length=300)
     expires_at = forms.DateTimeField(
@@ -254,12 +273,8 @@ class SearchForm(forms.Form):
         label="Status", required=False, choices=[("", "Any")] + Concern.Status.choices
     )
     owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -287,11 +302,13 @@ class ChronologyFilterForm(forms.Form):
         ]
 
 
-class InvestigationForm(forms.Form):
+class InvestigationForm(_Prefixed, forms.Form):
+    id_prefix = "inv"
     title = forms.CharField(label="Investigation title", max_length=200)
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(_Prefixed, forms.Form):
+    id_prefix = "participant"
     learner = forms.IntegerField(
         label="Learner", widget=forms.HiddenInput, error_messages={"required": "Choose a learner."}
     )
@@ -306,7 +323,8 @@ class StatementForm(forms.Form):
     attachments = MultipleFileField(label="Scanned statement")
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(_Prefixed, forms.Form):
+    id_prefix = "evidence"
     source = forms.CharField(label="Source", max_length=120, help_text="e.g. CCTV corridor B")
     reviewed_at = forms.DateTimeField(
         label="Reviewed at",
@@ -324,5 +342,6 @@ class ParticipantOutcomeForm(forms.Form):
     )
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(_Prefixed, forms.Form):
+    id_prefix = "conclude"
     conclusion = forms.CharField(label="Conclusion", widget=forms.Textarea(attrs={"rows": 3}))
