@@ -359,3 +359,68 @@ def test_the_diff_page_shows_what_changed(world: Any, client: Any, scope_of: Any
     assert "<ins>Arrive by 8:40</ins>" in html
     old = client.get(f"/caseload/plans/{plan.pk}/versions/1/").content.decode()
     assert "earlier version" in old and "Attend 3 lessons" in old
+
+
+def test_a_review_from_a_stale_version_is_told_and_keeps_the_text(
+    world: Any, client: Any, scope_of: Any
+) -> None:
+    plan = _plan(scope_of("support"), world.learner9)
+    targets = list(plan.targets.all())
+    form: dict[str, Any] = {
+        "version": "1",
+        "date": today().isoformat(),
+        "outcome": "continue",
+        "next_review": (today() + dt.timedelta(days=30)).isoformat(),
+        "summary": "My long review summary",
+        "progress-TOTAL_FORMS": str(len(targets)),
+        "progress-INITIAL_FORMS": str(len(targets)),
+        "targets-TOTAL_FORMS": str(len(targets)),
+        "targets-INITIAL_FORMS": str(len(targets)),
+    }
+    for i, t in enumerate(targets):
+        form |= {
+            f"progress-{i}-target": str(t.pk),
+            f"progress-{i}-progress": "some",
+            f"targets-{i}-id": str(t.pk),
+            f"targets-{i}-what": t.what,
+            f"targets-{i}-measure": t.measure,
+            f"targets-{i}-baseline": t.baseline,
+            f"targets-{i}-by_when": t.by_when.isoformat(),
+            f"targets-{i}-who": t.who,
+        }
+    # Someone amends the plan while the review form is open.
+    services.plan_amend(
+        scope=scope_of("senco"),
+        plan=plan,
+        expected_version=1,
+        fields={"strategies": "SENCO's change"},
+        targets=[
+            {
+                "id": t.pk,
+                **{k: getattr(t, k) for k in ("what", "measure", "baseline", "by_when", "who")},
+            }
+            for t in targets
+        ],
+        need_ids=[],
+    )
+    sign_in(client, world.user("support"), school=world.school)
+    response = client.post(f"/caseload/plans/{plan.pk}/review/", form)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Sena Senco changed this plan" in html
+    assert "My long review summary" in html
+    assert not Review.objects.exists()
+    # Submitting the same form again (now naming version 2) records the review.
+    form["version"] = "2"
+    assert client.post(f"/caseload/plans/{plan.pk}/review/", form).status_code == 302
+    assert Review.objects.get().version_reviewed == 2
+
+
+def test_a_head_of_year_sees_only_their_years_on_the_board(world: Any, client: Any) -> None:
+    from tests.caseload.factories import allocate
+
+    allocate(world.learner10, world.user("dsl"))
+    sign_in(client, world.user("hoy"), school=world.school)
+    html = client.get("/caseload/board/").content.decode()
+    assert "Nina Nine" in html and "Tess Ten" not in html
+    assert "Della Dsl</a></th>" not in html  # no worker row for learners outside the years
