@@ -10,6 +10,9 @@ CASES = [
     Case("pastoral:learner-list", "directory", ALL_OK),
     Case("pastoral:learner-list", "case filter", ALL_OK, query="flag=pp&sen_status=K"),
     Case("pastoral:learner-search", "htmx", ALL_OK, query="q=nin", headers=HX),
+    Case("pastoral:learner-list", "htmx rows", ALL_OK, query="q=nin", headers=HX),
+    # Without htmx the search redirects to the full list.
+    Case("pastoral:learner-search", "plain", every(302), query="q=nin"),
     Case("pastoral:learner-detail", "own school", ALL_OK, kwargs=lambda w: {"pk": w.learner10.pk}),
     Case(
         "pastoral:learner-detail",
