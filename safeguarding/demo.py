@@ -197,6 +197,7 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
         else None
     )
 
+    rising = focus[:6]
     concerns: list[Concern] = []
     plans: list[tuple[list[Learner], list[str]]] = []
     for i in range(total):
@@ -208,6 +209,9 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
         cats = list(dict.fromkeys(cats))
         if heavy is not None and i < HEAVY_LEARNER_CONCERNS:
             involved = [heavy]
+        elif recent:
+            # A few learners with several concerns this fortnight: the "rising" list.
+            involved = [rising[i % len(rising)]]
         else:
             involved = [rng.choice(focus) if rng.random() < 0.8 else rng.choice(learners)]
             if primary in ("Bullying", "Child-on-child abuse", "Behaviour") and rng.random() < 0.3:
