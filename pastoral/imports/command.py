@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from pastoral.models import School, User
 class ImportCommand(BaseCommand):
     """`manage.py import_<what> FILE.csv --school URN [--dry-run] [--actor EMAIL]`."""
 
-    importer_class: type[CsvImporter[Any, Any]]
+    # Built with (school=, actor=, filename=).
+    importer_class: Callable[..., CsvImporter[Any, Any]]
     what = "rows"
 
     def add_arguments(self, parser: CommandParser) -> None:

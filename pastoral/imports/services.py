@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,8 @@ from pastoral.imports.learners import LearnerImporter
 from pastoral.imports.staff import StaffImporter
 from pastoral.models import ImportBatch
 
-IMPORTERS: dict[str, type[CsvImporter[Any, Any]]] = {
+# Each importer is built with (school=, actor=, request=, filename=).
+IMPORTERS: dict[str, Callable[..., CsvImporter[Any, Any]]] = {
     ImportBatch.Kind.LEARNERS: LearnerImporter,
     ImportBatch.Kind.STAFF: StaffImporter,
 }

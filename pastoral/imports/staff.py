@@ -211,14 +211,10 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                     continue
                 plan.remove_roles.append((item, held[role]))
             if Role.HEAD_OF_YEAR in item.roles and item.years is not None:
-                membership = held.get(Role.HEAD_OF_YEAR)
-                before = (
-                    frozenset(yg.pk for yg in membership.year_groups.all())
-                    if membership
-                    else frozenset()
-                )
+                hoy = held.get(Role.HEAD_OF_YEAR)
+                before = frozenset(yg.pk for yg in hoy.year_groups.all()) if hoy else frozenset()
                 if before != item.years:
-                    plan.set_years.append((item, membership, before, item.years))
+                    plan.set_years.append((item, hoy, before, item.years))
         return plan
 
     def _year_text(self, ids: frozenset[int]) -> str:
@@ -296,8 +292,8 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 changes={"user": item.email, "role": membership.role, "source": "staff import"},
                 request=self.request,
             )
-        for item, membership, before, after in plan.set_years:
-            target = membership or created[(item.email, Role.HEAD_OF_YEAR.value)]
+        for item, hoy, before, after in plan.set_years:
+            target = hoy or created[(item.email, Role.HEAD_OF_YEAR.value)]
             target.year_groups.set(sorted(after))
             audit.record(
                 "pastoral.membership.updated",
