@@ -200,3 +200,23 @@ def test_the_preview_query_count_is_pinned_and_independent_of_the_file(
             assert client.get(location).status_code == 200
         with django_assert_num_queries(PREVIEW_QUERIES):
             assert client.get(location + "?page=3").status_code == 200
+
+
+def test_unconfirmed_uploads_are_deleted_after_a_day(client: Client, world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    admin_client(client, world)
+    stale = ImportBatch.objects.create(
+        school=world.school,
+        uploaded_by=world.user("admin"),
+        kind="learners",
+        filename="old.csv",
+        size=3,
+        content=b"old",
+        created_at=timezone.now() - dt.timedelta(days=2),
+    )
+    upload(client, learners_csv(1))
+    assert not ImportBatch.objects.filter(pk=stale.pk).exists()
+    assert ImportBatch.objects.count() == 1
