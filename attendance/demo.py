@@ -275,6 +275,11 @@ def seed(ctx: DemoContext) -> None:
     started = time.monotonic()
     for school in schools:
         total += seed_marks(rng, school, ctx.today)
+    # Fresh statistics after a bulk load (both databases), or the planner guesses
+    # "one row" and picks nested loops over the whole year's marks.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for school in schools:
         seed_casework(ctx, school)
     print(  # noqa: T201 - the seed command reports timings
         f"  attendance: {total:,} marks for {len(schools)} school(s) "

@@ -14,15 +14,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -129,10 +129,18 @@ def _flag_annotations() -> dict[str, Any]:
 
 
 def annotate_learners(qs: QuerySet[Learner], start: dt.date, end: dt.date) -> QuerySet[Learner]:
-    """Learners with counts, percentages and PA/SA flags over [start, end]."""
-    in_range = Q(attendance_marks__date__gte=start, attendance_marks__date__lte=end)
+    """Learners with counts, percentages and PA/SA flags over [start, end].
+
+    The date range is part of the join (FilteredRelation), so other years'
+    marks never reach the GROUP BY. For long lists prefer learner_stats().
+    """
+    in_range = FilteredRelation(
+        "attendance_marks",
+        condition=Q(attendance_marks__date__gte=start, attendance_marks__date__lte=end),
+    )
     return (
-        qs.annotate(**_counts("attendance_marks__", in_range))
+        qs.annotate(range_marks=in_range)
+        .annotate(**_counts("range_marks__"))
         .annotate(absent_x100=(F("authorised") + F("unauthorised")) * Value(100))
         .annotate(**_flag_annotations())
     )
@@ -302,10 +310,39 @@ class GroupRow:
     learners: int = 0
 
 
+def learner_stats(scope: Scope, start: dt.date, end: dt.date, *extra_values: str) -> QuerySet[Mark]:
+    """Per-learner figures as rows of {learner_id, possible, attending, ..., is_pa, is_sa}.
+
+    Grouped by learner id over the marks in range only (a narrow GROUP BY, one
+    pass over the (school, date) index), so a whole school is fast on both
+    databases. Learners with no marks in range have no row.
+    """
+    return (
+        Mark.objects.filter(
+            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+            school=scope.school,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values("learner_id", *extra_values)
+        .annotate(**_counts())
+        .annotate(absent_x100=(F("authorised") + F("unauthorised")) * Value(100))
+        .annotate(**_flag_annotations())
+        .order_by()
+    )
+
+
 def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
-    """Per year group in scope: attendance figures and PA/SA counts (two queries)."""
+    """Per year group in scope: learners, attendance figures, PA and SA counts (three queries)."""
+    years = (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .values("year_group_id", "year_group__name", "year_group__number")
+        .annotate(learners=Count("pk"))
+        .order_by("year_group__number")
+    )
     marks = Mark.objects.filter(
         learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+        school=scope.school,
         date__gte=start,
         date__lte=end,
     )
@@ -313,11 +350,11 @@ def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
         row["learner__year_group"]: row
         for row in marks.values("learner__year_group").annotate(**_counts()).order_by()
     }
-    # PA/SA counts per year: aggregate over the per-learner aggregate in SQL.
-    counts = _flag_counts(scope, start, end)
+    flags = _flag_counts(scope, start, end)
     rows = []
-    for year in counts:
-        data = by_year.get(year["year_group"], {})
+    for year in years:
+        data = by_year.get(year["year_group_id"], {})
+        pa, sa = flags.get(year["year_group_id"], (0, 0))
         summary = AttendanceSummary(
             start=start, end=end, **{k: data.get(k, 0) or 0 for k in _counts()}
         )
@@ -325,44 +362,33 @@ def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
             GroupRow(
                 label=year["year_group__name"],
                 summary=summary,
-                pa=year["pa"],
-                sa=year["sa"],
+                pa=pa,
+                sa=sa,
                 learners=year["learners"],
             )
         )
     return rows
 
 
-def _flag_counts(scope: Scope, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Per year group: learners, PA and SA counts, computed by one SQL statement."""
-    learners = annotate_learners(learners_for(scope, Cap.VIEW_PROFILE), start, end)
-    inner = learners.values("pk", "year_group_id", "is_pa", "is_sa")
+def _flag_counts(scope: Scope, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+    """Year group id → (PA count, SA count): one SQL statement over the per-learner figures."""
+    inner = learner_stats(scope, start, end, "learner__year_group_id").values(
+        "learner_id", "learner__year_group_id", "is_pa", "is_sa"
+    )
     sql, params = inner.query.sql_with_params()
     # The inner SQL is Django's own compiled query; every value is a parameter.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT y.id, y.name, y.number, COUNT(t.pk),
+            SELECT t.learner__year_group_id,
                    COALESCE(SUM(CASE WHEN t.is_pa THEN 1 ELSE 0 END), 0),
                    COALESCE(SUM(CASE WHEN t.is_sa THEN 1 ELSE 0 END), 0)
             FROM ({sql}) AS t
-            JOIN pastoral_yeargroup y ON y.id = t.year_group_id
-            GROUP BY y.id, y.name, y.number
-            ORDER BY y.number
+            GROUP BY t.learner__year_group_id
             """,  # noqa: S608
             params,
         )
-        return [
-            {
-                "year_group": r[0],
-                "year_group__name": r[1],
-                "year_group__number": r[2],
-                "learners": r[3],
-                "pa": r[4],
-                "sa": r[5],
-            }
-            for r in cursor.fetchall()
-        ]
+        return {r[0]: (r[1], r[2]) for r in cursor.fetchall()}
 
 
 def cohort_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
@@ -393,51 +419,122 @@ def cohort_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow
 
 # ---------------------------------------------------------------------------
 # Learner lists for the dashboard
+#
+# A list is a values() queryset of per-learner figures, ordered and sliced or
+# paginated in SQL; hydrate() then fetches the learners of that page in one
+# query and puts the figures on them for the templates.
+
+EMPTY_STATS: dict[str, Any] = {
+    "possible": 0,
+    "attending": 0,
+    "approved": 0,
+    "authorised": 0,
+    "unauthorised": 0,
+    "lates": 0,
+    "not_counted": 0,
+    "attendance_pct": None,
+    "absence_pct": None,
+    "authorised_pct": None,
+    "unauthorised_pct": None,
+    "is_pa": False,
+    "is_sa": False,
+}
 
 
-def learner_rows_for(
-    scope: Scope,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    flag: str = "",
-) -> QuerySet[Learner]:
-    """In-scope learners with their figures; `flag` narrows to pa, sa, falls or below_target.
-
-    Ordered worst first. One query however many rows are read.
-    """
-    start, end = default_range(scope.school, start, end)
-    qs = annotate_learners(
-        learners_for(scope, Cap.VIEW_PROFILE).select_related("year_group", "reg_group"),
-        start,
-        end,
+def hydrate(rows: Any) -> list[Learner]:
+    """Learners for rows of figures (in the rows' order), each carrying its figures."""
+    rows = list(rows)
+    learners = Learner.objects.select_related("year_group", "reg_group").in_bulk(
+        [r["learner_id"] for r in rows]
     )
+    result = []
+    for row in rows:
+        learner = learners[row["learner_id"]]
+        for key, value in row.items():
+            setattr(learner, key, value)
+        result.append(learner)
+    return result
+
+
+def flagged_rows(
+    scope: Scope, flag: str, *, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Any]:
+    """Rows of figures for one list: pa, sa, falls or below_target, worst first."""
+    start, end = default_range(scope.school, start, end)
     if flag == "pa":
-        return qs.filter(is_pa=True).order_by("attendance_pct", "legal_last_name", "id")
+        return (
+            learner_stats(scope, start, end)
+            .filter(is_pa=True)
+            .order_by("attendance_pct", "learner_id")
+        )
     if flag == "sa":
-        return qs.filter(is_sa=True).order_by("attendance_pct", "legal_last_name", "id")
+        return (
+            learner_stats(scope, start, end)
+            .filter(is_sa=True)
+            .order_by("attendance_pct", "learner_id")
+        )
     if flag == "falls":
         return falls_for(scope, start=start, end=end)
     if flag == "below_target":
         return below_target_for(scope, end=end)
-    return qs.order_by("legal_last_name", "legal_first_name", "id")
+    raise ValueError(f"unknown list {flag!r}")
+
+
+def learner_rows_page(
+    scope: Scope,
+    *,
+    flag: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    page_number: Any = 1,
+    per_page: int = 50,
+) -> Page:
+    """One page of a list, with learners and figures: three queries whatever the page size."""
+    start, end = default_range(scope.school, start, end)
+    if flag:
+        page = Paginator(flagged_rows(scope, flag, start=start, end=end), per_page).get_page(
+            page_number
+        )
+        page.object_list = hydrate(page.object_list)
+        return page
+    learners = (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .select_related("year_group", "reg_group")
+        .order_by("legal_last_name", "legal_first_name", "id")
+    )
+    page = Paginator(learners, per_page).get_page(page_number)
+    ids = [learner.pk for learner in page.object_list]
+    stats = {
+        r["learner_id"]: r for r in learner_stats(scope, start, end).filter(learner_id__in=ids)
+    }
+    for learner in page.object_list:
+        for key, value in stats.get(learner.pk, EMPTY_STATS).items():
+            setattr(learner, key, value)
+    return page
 
 
 def falls_for(
     scope: Scope, *, start: dt.date | None = None, end: dt.date | None = None, weeks: int = 4
-) -> QuerySet[Learner]:
+) -> QuerySet[Any]:
     """Biggest falls: attendance over the last `weeks` weeks against the year before them."""
     start, end = default_range(scope.school, start, end)
     window_start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
-    recent = Q(attendance_marks__date__gte=window_start, attendance_marks__date__lte=end)
-    before = Q(attendance_marks__date__gte=start, attendance_marks__date__lt=window_start)
-    recent_counts = {f"recent_{k}": v for k, v in _counts("attendance_marks__", recent).items()}
-    before_counts = {f"before_{k}": v for k, v in _counts("attendance_marks__", before).items()}
+    recent, before = Q(date__gte=window_start), Q(date__lt=window_start)
+    possible, attending = Q(code__in=codes.POSSIBLE_CODES), Q(code__in=codes.ATTENDING_CODES)
     return (
-        learners_for(scope, Cap.VIEW_PROFILE)
-        .select_related("year_group", "reg_group")
-        .annotate(**{k: v for k, v in recent_counts.items() if "possible" in k or "attending" in k})
-        .annotate(**{k: v for k, v in before_counts.items() if "possible" in k or "attending" in k})
+        Mark.objects.filter(
+            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+            school=scope.school,
+            date__gte=start,
+            date__lte=end,
+        )
+        .values("learner_id")
+        .annotate(
+            recent_possible=Count("pk", filter=recent & possible),
+            recent_attending=Count("pk", filter=recent & attending),
+            before_possible=Count("pk", filter=before & possible),
+            before_attending=Count("pk", filter=before & attending),
+        )
         .annotate(
             recent_pct=_pct(F("recent_attending"), "recent_possible"),
             before_pct=_pct(F("before_attending"), "before_possible"),
@@ -445,39 +542,38 @@ def falls_for(
         .filter(recent_possible__gt=0, before_possible__gt=0)
         .annotate(fall=F("before_pct") - F("recent_pct"))
         .filter(fall__gt=0)
-        .order_by("-fall", "legal_last_name", "id")
+        .order_by("-fall", "learner_id")
     )
 
 
-def below_target_for(scope: Scope, *, end: dt.date | None = None) -> QuerySet[Learner]:
-    """Learners with an active target whose attendance since its start is below it."""
+def below_target_for(scope: Scope, *, end: dt.date | None = None) -> QuerySet[Any]:
+    """Learners whose attendance since their active target was set is below it."""
     end = end or timezone.localdate()
-    active = Target.objects.filter(learner=OuterRef("pk"), status=Target.Status.ACTIVE).order_by(
-        "-start", "-id"
+    since = Q(
+        learner__attendance_marks__date__gte=F("start"),
+        learner__attendance_marks__date__lte=end,
     )
-    qs = (
-        learners_for(scope, Cap.VIEW_PROFILE)
-        .select_related("year_group", "reg_group")
-        .annotate(
-            target_percent=Subquery(
-                active.values("target_percent")[:1],
-                output_field=DecimalField(max_digits=5, decimal_places=1),
-            ),
-            target_start=Subquery(active.values("start")[:1]),
+    return (
+        Target.objects.filter(
+            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+            school=scope.school,
+            status=Target.Status.ACTIVE,
         )
-        .filter(target_percent__isnull=False)
+        .values("pk", "learner_id", "target_percent")
+        .annotate(
+            possible=Count(
+                "learner__attendance_marks",
+                filter=since & Q(learner__attendance_marks__code__in=codes.POSSIBLE_CODES),
+            ),
+            attending=Count(
+                "learner__attendance_marks",
+                filter=since & Q(learner__attendance_marks__code__in=codes.ATTENDING_CODES),
+            ),
+        )
+        .annotate(attendance_pct=_pct(F("attending"), "possible"))
+        .filter(possible__gt=0, attendance_pct__lt=Cast("target_percent", FloatField()))
+        .order_by("attendance_pct", "learner_id")
     )
-    since = Q(attendance_marks__date__gte=F("target_start"), attendance_marks__date__lte=end)
-    qs = qs.annotate(
-        **{
-            k: v
-            for k, v in _counts("attendance_marks__", since).items()
-            if k in ("possible", "attending")
-        }
-    ).annotate(attendance_pct=_pct(F("attending"), "possible"))
-    return qs.filter(
-        possible__gt=0, attendance_pct__lt=Cast("target_percent", FloatField())
-    ).order_by("attendance_pct", "legal_last_name", "id")
 
 
 # ---------------------------------------------------------------------------
@@ -690,7 +786,6 @@ def unexplained_today_for(scope: Scope, day: dt.date | None = None) -> QuerySet[
     today, so before the morning register nobody is listed. One query.
     """
     day = day or timezone.localdate()
-    today_marks = Q(attendance_marks__date=day)
     sessions_taken = (
         Mark.objects.filter(school=scope.school, date=day)
         .values("school")
@@ -700,20 +795,25 @@ def unexplained_today_for(scope: Scope, day: dt.date | None = None) -> QuerySet[
     return (
         learners_for(scope, Cap.RECORD_CONTACTS)
         .select_related("year_group", "reg_group")
+        # Only today's marks and contacts are joined (not the whole year's).
         .annotate(
-            # distinct: the two joins (marks, interventions) multiply rows.
-            marks_today=Count("attendance_marks", filter=today_marks, distinct=True),
+            today_marks=FilteredRelation(
+                "attendance_marks", condition=Q(attendance_marks__date=day)
+            ),
+            today_contacts=FilteredRelation(
+                "attendance_interventions", condition=Q(attendance_interventions__date=day)
+            ),
+        )
+        .annotate(
+            # distinct: the two joins multiply each other's rows.
+            marks_today=Count("today_marks", distinct=True),
             unexplained=Count(
-                "attendance_marks",
-                filter=today_marks & Q(attendance_marks__code__in=codes.UNEXPLAINED_CODES),
+                "today_marks",
+                filter=Q(today_marks__code__in=codes.UNEXPLAINED_CODES),
                 distinct=True,
             ),
             sessions_taken=Coalesce(Subquery(sessions_taken), 0),
-            contacts_today=Count(
-                "attendance_interventions",
-                filter=Q(attendance_interventions__date=day),
-                distinct=True,
-            ),
+            contacts_today=Count("today_contacts", distinct=True),
         )
         .filter(Q(unexplained__gt=0) | Q(sessions_taken__gt=F("marks_today")))
         .order_by("year_group__number", "legal_last_name", "legal_first_name", "id")

@@ -56,14 +56,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "end": end,
         "years": selectors.year_rows_for(scope, start, end),
         "cohorts": selectors.cohort_rows_for(scope, start, end),
-        "pa": list(
-            selectors.learner_rows_for(scope, start=start, end=end, flag="pa")[:DASHBOARD_LIST]
-        ),
-        "sa": list(
-            selectors.learner_rows_for(scope, start=start, end=end, flag="sa")[:DASHBOARD_LIST]
-        ),
-        "falls": list(selectors.falls_for(scope, start=start, end=end)[:DASHBOARD_LIST]),
-        "below_target": list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST]),
+        **{
+            flag: selectors.hydrate(
+                selectors.flagged_rows(scope, flag, start=start, end=end)[:DASHBOARD_LIST]
+            )
+            for flag in ("pa", "sa", "falls", "below_target")
+        },
         "limit": DASHBOARD_LIST,
     }
     services.attendance_list_viewed(
@@ -85,8 +83,14 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         flag = ""
     form, start, end = _range(request)
     start, end = selectors.default_range(scope.school, start, end)
-    rows = selectors.learner_rows_for(scope, start=start, end=end, flag=flag)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.learner_rows_page(
+        scope,
+        flag=flag,
+        start=start,
+        end=end,
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     services.attendance_list_viewed(
         actor=request.user,
         scope=scope,
