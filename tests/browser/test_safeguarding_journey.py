@@ -116,3 +116,50 @@ def test_it_runs_the_safeguarding_journey(
     assert {staff.pk, dsl.pk, keyworker.pk} <= {e.actor_id for e in views}
     assert {e.learner_id for e in views} == {world.learner9.pk}
     assert AuditEvent.objects.filter(action="safeguarding.concern.shared").exists()
+
+
+def _expire_sessions_of(user: Any) -> None:
+    """Make the person's sessions look idle for longer than the limit."""
+    import time
+
+    from django.conf import settings as django_settings
+    from django.contrib.sessions.models import Session
+
+    from pastoral.middleware import SESSION_SEEN_KEY
+
+    for row in Session.objects.all():
+        data = row.get_decoded()
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            data[SESSION_SEEN_KEY] = time.time() - django_settings.SESSION_IDLE_MINUTES * 60 - 60
+            row.session_data = Session.objects.encode(data)
+            row.save()
+
+
+def test_a_draft_survives_an_expired_session(page: Any, browser_login: Any, world: Any) -> None:
+    import time
+
+    staff = world.user("staff")
+    browser_login(staff)
+    page.goto("/safeguarding/")
+    box = page.get_by_label("What was seen or said (verbatim)")
+    box.fill("He said his uncle")
+    page.locator("#draft-status").get_by_text("Draft saved").wait_for()
+    # The session runs out while they are still typing.
+    _expire_sessions_of(staff)
+    box.press_sequentially(" shouts at him every night")
+    page.wait_for_url("**/accounts/login/**")
+    # They sign in again and find everything they typed.
+    browser_login(staff)
+    page.goto("/safeguarding/")
+    assert page.get_by_label("What was seen or said (verbatim)").input_value() == (
+        "He said his uncle shouts at him every night"
+    )
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        draft = ConcernDraft.objects.filter(user=staff).first()
+        if draft and draft.data.get("description", "").endswith("every night"):
+            break
+        time.sleep(0.2)
+    assert ConcernDraft.objects.get(user=staff).data["description"] == (
+        "He said his uncle shouts at him every night"
+    )
