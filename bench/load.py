@@ -114,7 +114,10 @@ def make_plan(users: int) -> dict[str, Any]:
     def session(user: User) -> str:
         client = Client()
         verified_login(client, user)
-        client.session.save()
+        # Trust staff may work in several schools: act in the demo school.
+        session = client.session
+        session["pastoral_school_id"] = school.pk
+        session.save()
         return client.cookies[settings.SESSION_COOKIE_NAME].value
 
     def holders(role: str) -> list[User]:
@@ -134,10 +137,11 @@ def make_plan(users: int) -> dict[str, Any]:
     with contextlib.suppress(ImportError):
         from caseload.models import Allocation
 
-        today = timezone.localdate()
-        for worker_id, learner_id in Allocation.objects.filter(
-            school=school, worker__in=supports, start__lte=today
-        ).values_list("worker_id", "learner_id"):
+        for worker_id, learner_id in (
+            Allocation.objects.current()
+            .filter(school=school, worker__in=supports)
+            .values_list("worker_id", "learner_id")
+        ):
             caseloads.setdefault(worker_id, []).append(learner_id)
     # The mix of a school day: mostly staff, a few DSLs, key workers and a SENCO.
     mix = [("dsl", dsls, 0.08), ("support", supports, 0.16), ("senco", sencos, 0.04)]
@@ -276,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         web = subprocess.Popen(
             [str(BIN / "gunicorn"), "pastoral.wsgi:application", "--bind",
              f"127.0.0.1:{web_port}", "--workers", "2", "--threads", "4", "--timeout", "60",
-             "--preload"],
+             "--preload", "--keep-alive", "10"],
             env=env, cwd=common.ROOT, stdout=(workdir / "gunicorn.log").open("wb"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
