@@ -602,13 +602,15 @@ def seed_core(*, seed: int, scale: str, today: dt.date) -> DemoContext:
             )
             schools.append(school)
             years = [7, 8, 9, 10, 11] if secondary else [0, 1, 2, 3, 4, 5, 6]
-            per_year = 330 if secondary else 85
+            # 9 secondaries of 1,800 and 10 primaries of 840 (classes of 30),
+            # with the demo school's 1,100: about 25,000 learners in the trust.
+            per_year = 360 if secondary else 120
             staff[school.pk] = seed_school(
                 rng,
                 school,
                 years=years,
                 per_year=per_year,
-                groups_per_year=10 if secondary else 3,
+                groups_per_year=10 if secondary else 4,
                 today=today,
                 password_hash=password_hash,
                 staff_count=90 if secondary else 30,
