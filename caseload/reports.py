@@ -708,7 +708,7 @@ registry.register(
 
 nav.register(
     nav.NavItem(
-        "Caseload review report",
+        "Caseload report",
         "caseload_reports:caseload-review",
         order=82,
         cap=Cap.VIEW_CASELOAD_BOARD,

@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR", 7, minimum=0), minute=0),
     },
+    # Generated reports: delete files past REPORT_EXPIRY_HOURS (pastoral/reports/tasks.py).
+    "expire-reports": {"task": "reports.expire_reports", "schedule": 3600.0},
 }
 
 CACHES = {

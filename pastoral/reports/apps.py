@@ -23,5 +23,13 @@ class ReportsConfig(AppConfig):
                 "CP transfers", "reports:cp-transfer-list", order=81, cap=Cap.EXPORT_CP_FILE
             )
         )
+        nav.register_learner_link(
+            nav.LearnerLink(
+                "Records from previous schools",
+                "reports:imported-records",
+                order=93,
+                cap=Cap.VIEW_PASTORAL_CONCERNS,
+            )
+        )
         # Each app's report builders register themselves when imported (see registry).
         autodiscover_modules("reports", "transfers", "agency")

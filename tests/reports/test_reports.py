@@ -369,3 +369,62 @@ class TestSubjectAccess:
         sign_in(client, world.user(role), school=world.school)
         url = reverse("caseload_reports:subject-access", args=[world.learner9.pk])
         assert client.get(url).status_code == 404
+
+
+class TestCPFileAttachments:
+    def _pack(self, client: Any, world: Any, include: bool) -> ReportJob:
+        data = {
+            "receiving_school": "Riverside Academy",
+            "method": "email",
+            "sent_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        }
+        if include:
+            data["include_attachments"] = "on"
+        return _post(
+            client,
+            world,
+            "dsl",
+            reverse("safeguarding_reports:cp-transfer", args=[world.learner9.pk]),
+            data,
+        )
+
+    def _attach(self, world: Any) -> None:
+        import hashlib
+
+        from django.core.files.base import ContentFile
+
+        from safeguarding.models import Attachment
+
+        records = full_record(world)
+        content = b"Statement written by the learner."
+        attachment = Attachment(
+            concern=records["restricted"],
+            original_name="statement.txt",
+            content_type="text/plain",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=world.user("dsl"),
+        )
+        attachment.file.save("statement.txt", ContentFile(content), save=False)
+        attachment.save()
+
+    def _embedded(self, job: ReportJob) -> dict[str, list[bytes]]:
+        from pypdf import PdfReader
+
+        return PdfReader(str(job.absolute_path())).attachments
+
+    def test_attachments_are_listed_and_not_embedded_by_default(
+        self, world: Any, client: Any
+    ) -> None:
+        self._attach(world)
+        job = self._pack(client, world, include=False)
+        text = job_text(job)
+        assert "statement.txt" in text
+        assert "Listed only" in text
+        assert self._embedded(job) == {}
+
+    def test_attachments_can_be_embedded_in_the_pack(self, world: Any, client: Any) -> None:
+        self._attach(world)
+        job = self._pack(client, world, include=True)
+        embedded = self._embedded(job)
+        assert embedded["statement.txt"] == [b"Statement written by the learner."]
