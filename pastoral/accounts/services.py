@@ -52,6 +52,13 @@ def signout(*, user: User, request: HttpRequest) -> None:
     audit.record("accounts.user.signed_out", actor=user, school=None, obj=user, request=request)
 
 
+def password_changed(*, user: User, request: HttpRequest) -> None:
+    """Audit a password change (never the password itself)."""
+    audit.record(
+        "accounts.user.password_changed", actor=user, school=None, obj=user, request=request
+    )
+
+
 def second_factor_event(*, user: User, request: HttpRequest, action: str, method: str) -> None:
     """Audit enrolment or a step-up confirmation."""
     audit.record(

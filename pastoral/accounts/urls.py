@@ -9,6 +9,7 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup, name="otp-setup"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("two-factor/confirm/", views.step_up, name="step-up"),
+    path("password/", views.password_change, name="password-change"),
 ]
 
 urlpatterns += [

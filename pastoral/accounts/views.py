@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -234,3 +236,19 @@ def signout(request: HttpRequest) -> HttpResponse:
         services.signout(user=request.user, request=request)  # type: ignore[arg-type]
     auth_logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (Django's validators apply); other sessions stay
+    valid only through update_session_auth_hash for this one."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        services.password_changed(user=user, request=request)
+        messages.success(request, "Your password was changed.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_change.html", {"form": form})

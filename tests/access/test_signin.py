@@ -227,3 +227,30 @@ def test_it_keeps_next_on_this_site(world: Any, client: Client) -> None:
     staff = member(UserFactory(), world.school)
     response = _password(client, staff, next_url="https://evil.example/")
     assert response["Location"] == reverse("home")
+
+
+def test_a_person_changes_their_password_under_the_rules(world: Any, client: Client) -> None:
+    from tests.conftest import sign_in
+
+    staff = world.user("staff")
+    sign_in(client, staff)
+    url = reverse("accounts:password-change")
+    weak = client.post(
+        url, {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
+    assert weak.status_code == 200 and "too short" in weak.content.decode()
+    response = client.post(
+        url,
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "a-long-enough-passphrase-7",
+            "new_password2": "a-long-enough-passphrase-7",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # this session carries on
+    staff.refresh_from_db()
+    assert staff.check_password("a-long-enough-passphrase-7")
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event.action == "accounts.user.password_changed"
+    assert "passphrase" not in str(event.changes)

@@ -64,6 +64,18 @@ CASES = [
     Case("accounts:otp-setup", "already enrolled", every(302)),
     Case("accounts:recovery-codes", "nothing new to show", every(302)),
     Case("accounts:step-up", "confirm your code", ALL_OK),
+    Case("accounts:password-change", "form", ALL_OK),
+    Case(
+        "accounts:password-change",
+        "wrong old password",
+        ALL_OK,
+        method="post",
+        data=lambda w: {
+            "old_password": "not-it",
+            "new_password1": "a-long-enough-passphrase-7",
+            "new_password2": "a-long-enough-passphrase-7",
+        },
+    ),
     # The audit trail: DSLs only, and only their own school's events.
     Case("pastoral:audit-list", "search", DSL_ONLY, setup=_viewed_events),
     Case(
