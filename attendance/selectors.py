@@ -370,6 +370,30 @@ def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
     return rows
 
 
+def reg_group_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Attendance per registration group in scope: one query."""
+    rows = (
+        Mark.objects.filter(
+            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+            school=scope.school,
+            date__gte=start,
+            date__lte=end,
+            learner__reg_group__isnull=False,
+        )
+        .values("learner__reg_group__name", "learner__year_group__number")
+        .annotate(**_counts(), learners=Count("learner_id", distinct=True))
+        .order_by("learner__year_group__number", "learner__reg_group__name")
+    )
+    return [
+        GroupRow(
+            label=row["learner__reg_group__name"],
+            summary=AttendanceSummary(start=start, end=end, **{k: row[k] for k in _counts()}),
+            learners=row["learners"],
+        )
+        for row in rows
+    ]
+
+
 def _flag_counts(scope: Scope, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
     """Year group id → (PA count, SA count): one SQL statement over the per-learner figures."""
     inner = learner_stats(scope, start, end, "learner__year_group_id").values(

@@ -56,6 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "end": end,
         "years": selectors.year_rows_for(scope, start, end),
         "cohorts": selectors.cohort_rows_for(scope, start, end),
+        "reg_groups": selectors.reg_group_rows_for(scope, start, end),
         **{
             flag: selectors.hydrate(
                 selectors.flagged_rows(scope, flag, start=start, end=end)[:DASHBOARD_LIST]

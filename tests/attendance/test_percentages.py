@@ -130,6 +130,8 @@ def test_group_and_cohort_figures(world: Any, senco_scope: Any) -> None:
     assert cohorts["Pupil premium"].attendance_pct == pytest.approx(80.0)
     assert cohorts["SEN (support or EHCP)"].attendance_pct == pytest.approx(50.0)
     assert cohorts["EAL"].no_sessions
+    regs = {r.label: r for r in selectors.reg_group_rows_for(senco_scope, MONDAY, END)}
+    assert regs["9A"].summary.attendance_pct == pytest.approx(80.0) and regs["9A"].learners == 1
     years = {r.label: r for r in selectors.year_rows_for(senco_scope, MONDAY, END)}
     assert (years["Year 10"].learners, years["Year 10"].pa, years["Year 10"].sa) == (2, 1, 1)
     assert (years["Year 9"].pa, years["Year 9"].sa) == (1, 0)
