@@ -77,12 +77,13 @@ def school_days(school: School, today: dt.date) -> list[dt.date]:
 
 
 def _absence_rate(rng: random.Random) -> float:
+    # Most learners near 96%; a tail of persistent absence; a few severe.
     roll = rng.random()
-    if roll < 0.75:
-        return rng.uniform(0.0, 0.06)
-    if roll < 0.90:
-        return rng.uniform(0.06, 0.12)
-    if roll < 0.97:
+    if roll < 0.80:
+        return rng.uniform(0.0, 0.05)
+    if roll < 0.92:
+        return rng.uniform(0.05, 0.12)
+    if roll < 0.98:
         return rng.uniform(0.12, 0.35)
     return rng.uniform(0.5, 0.75)
 
@@ -91,7 +92,7 @@ def _learner_marks(
     rng: random.Random, school_id: int, learner_id: int, days: list[dt.date], today: dt.date
 ) -> Iterator[tuple[int, int, dt.date, str, str, int | None]]:
     rate = _absence_rate(rng)
-    falling = rng.random() < 0.05
+    falling = rng.random() < 0.04
     recent = today - dt.timedelta(weeks=4)
     spell = 0
     spell_code = "I"
