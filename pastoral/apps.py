@@ -11,4 +11,8 @@ class PastoralConfig(AppConfig):
         from pastoral.access import Cap
 
         nav.register(nav.NavItem("Learners", "pastoral:learner-list", order=10))
-        nav.register(nav.NavItem("Imports", "pastoral:import-start", order=90, cap=Cap.IMPORT_MIS))
+        nav.register(
+            nav.NavItem(
+                "Learner and staff import", "pastoral:import-start", order=79, cap=Cap.IMPORT_MIS
+            )
+        )
