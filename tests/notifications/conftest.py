@@ -26,6 +26,9 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# Our own queue on the test Redis: other test runs sharing it (another
+# checkout, another engineer) never take our tasks, nor we theirs.
+QUEUE = f"pastoral-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -41,6 +44,7 @@ class WorkerDatabase:
             "DATABASE_URL": self.url,
             "DEBUG": "1",
             "REDIS_URL": REDIS_URL,
+            "CELERY_QUEUE": QUEUE,
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "CACHE_USE_REDIS": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",

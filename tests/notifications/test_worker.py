@@ -1,8 +1,9 @@
 """Reminders through a real Redis broker and real Celery worker processes.
 
-Needs TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/14, a database these tests
-may flush). Unset: skipped with the reason. Set but Redis unreachable: the
-tests FAIL, so CI (which sets it) can never pass without really running them.
+Needs TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/14); the tests use a queue
+of their own on it (CELERY_QUEUE), so other runs sharing that Redis neither
+take our tasks nor lose theirs. Unset: skipped with the reason. Set but
+Redis unreachable: the tests FAIL, so CI (which sets it) can never pass without really running them.
 
 The workers get a database of their own (see conftest.py: the pytest test
 database is invisible to a subprocess).
@@ -22,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.notifications.conftest import ROOT, WorkerDatabase, delivery_counts, reset
+from tests.notifications.conftest import QUEUE, ROOT, WorkerDatabase, delivery_counts, reset
 
 VENV_BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -55,11 +56,12 @@ def broker() -> Iterator[Any]:
     from celery import Celery
 
     client = _redis()
-    client.flushdb()
+    client.delete(QUEUE)
     app = Celery("pastoral-test-client", broker=REDIS_URL)
+    app.conf.task_default_queue = QUEUE
     yield app
     app.close()
-    client.flushdb()
+    client.delete(QUEUE)
 
 
 @contextmanager
@@ -139,9 +141,9 @@ def test_urgent_email_is_queued_only_when_the_transaction_commits(
     redis_client = _redis()
     rolled_back = worker_db.job("create_urgent_notification", commit=False)
     assert rolled_back == {"notification": None}
-    assert redis_client.llen("celery") == 0  # nothing was enqueued for the rollback
+    assert redis_client.llen(QUEUE) == 0  # nothing was enqueued for the rollback
     committed = worker_db.job("create_urgent_notification", commit=True)
-    assert redis_client.llen("celery") == 1
+    assert redis_client.llen(QUEUE) == 1
     log = tmp_path / "worker.log"
     with worker(worker_db, "w1", log):
         wait_for(
