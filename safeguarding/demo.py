@@ -168,6 +168,14 @@ def _when(rng: random.Random, today: dt.date, days_back: int) -> dt.datetime:
     return timezone.make_aware(moment)
 
 
+def _working_hours(moment: dt.datetime) -> dt.datetime:
+    """DSLs triage in the school day: an evening time moves to the next morning."""
+    local = timezone.localtime(moment)
+    if local.hour >= 17:
+        local = (local + dt.timedelta(days=1)).replace(hour=8, minute=local.minute % 45 + 10)
+    return min(local, timezone.now())
+
+
 def seed(ctx: DemoContext) -> None:
     seed_school(ctx, ctx.demo_school, CONCERNS_DEMO_SCHOOL)
 
@@ -257,7 +265,9 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
                     else None
                 ),
                 triaged_at=(
-                    submitted + dt.timedelta(hours=rng.randrange(1, 30)) if triaged else None
+                    _working_hours(submitted + dt.timedelta(hours=rng.randrange(1, 6)))
+                    if triaged
+                    else None
                 ),
                 closed_at=(
                     submitted + dt.timedelta(days=rng.randrange(5, 40))
