@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from pastoral.access import Cap, Scope, learner_filter
@@ -52,7 +52,8 @@ def cp_transfers_for(scope: Scope) -> QuerySet[CPFileTransfer]:
             Q(school=scope.school) & learner_filter(scope, Cap.EXPORT_CP_FILE, prefix="learner__")
         )
         .select_related("learner", "sent_by", "receipt_recorded_by")
-        .order_by("receipt_confirmed_at", "-sent_at", "-id")
+        # Unconfirmed (NULL) first on every database: PostgreSQL sorts NULLs last by default.
+        .order_by(F("receipt_confirmed_at").asc(nulls_first=True), "-sent_at", "-id")
     )
 
 
