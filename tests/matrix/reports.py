@@ -47,6 +47,19 @@ def _transfer(world: Any) -> None:
     )
 
 
+def _other_school_transfer(world: Any) -> None:
+    from pastoral.reports.models import CPFileTransfer
+
+    world.transfer = CPFileTransfer.objects.create(
+        school=world.other_school,
+        learner=world.other_learner,
+        receiving_school="Riverside Academy",
+        method=CPFileTransfer.Method.SECURE_EMAIL,
+        sent_at=timezone.now() - dt.timedelta(days=2),
+        sent_by=world.outsider,
+    )
+
+
 def _job(world: Any) -> dict[str, Any]:
     return {"pk": world.report_job.pk}
 
@@ -85,7 +98,22 @@ CASES = [
         kwargs=_job,
         setup=_other_school_export,
     ),
+    Case(
+        "reports:job-status",
+        "other school's export",
+        every(404),
+        kwargs=_job,
+        setup=_other_school_export,
+        headers=HX,
+    ),
     Case("reports:cp-transfer-list", "school", only(dsl=True)),
+    Case(
+        "reports:cp-transfer-receipt",
+        "other school's transfer",
+        every(404),
+        kwargs=lambda w: {"pk": w.transfer.pk},
+        setup=_other_school_transfer,
+    ),
     Case(
         "reports:cp-transfer-receipt",
         "form",
@@ -157,6 +185,7 @@ CASES += [
         data=lambda w: {"sections": ["profile", "concerns"], "destination": "Riverside"},
     ),
     Case("caseload_reports:case-conference", "form", _TRANSFER_ROLES, kwargs=_L9),
+    Case("caseload_reports:case-conference", "other school", every(404), kwargs=_OTHER),
     Case(
         "caseload_reports:case-conference",
         "export",
