@@ -34,6 +34,19 @@ def _setup(world: Any) -> None:
     world.need = Need.objects.create(school=world.school, name="Mental health")
 
 
+def _other_setup(world: Any) -> None:
+    """Objects of another school, for the tenancy check: every role gets 404."""
+    from tests.caseload.factories import allocate, make_contact, make_group, make_plan, make_session
+
+    _setup(world)
+    world.other_alloc = allocate(world.other_learner, world.outsider)
+    world.other_plan = make_plan(world.other_learner)
+    world.other_group = make_group(world.outsider, [world.other_learner], name="Elsewhere ELSA")
+    world.other_session = make_session(world.other_group, {world.other_learner: "present"})
+    world.other_contact = make_contact(world.other_learner, owner=world.outsider)
+    world.other_action = world.other_contact.actions.get()
+
+
 def pk(attr: str) -> Any:
     return lambda w: {"pk": getattr(w, attr).pk}
 
@@ -54,6 +67,25 @@ def _reallocate(attr: str) -> Any:
         "reason": "Leaving",
         "learners": [getattr(w, attr).pk],
     }
+
+
+def _one_to_one(w: Any) -> dict[str, Any]:
+    return {"date": _today(), "duration_minutes": 30, "status": "present", "notes": "ok"}
+
+
+def _contact(w: Any) -> dict[str, Any]:
+    return {
+        "kind": "phone",
+        "when": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "with_whom": "learner",
+        "summary": "Check-in",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+
+
+def _close(w: Any) -> dict[str, Any]:
+    return {"status": "closed", "version": 1}
 
 
 def _version(attr: str) -> Any:
@@ -238,4 +270,85 @@ CASES = [
         kwargs=pk("action10"),
     ),
     Case("caseload:need-list", "SENCO edits the list", only(senco=True)),
+]
+
+# ACCESS.md's tenancy check: another school's object answers 404 to every role.
+OTHER = "other school"
+CASES += [
+    Case(
+        "caseload:allocation-end", OTHER, every(404), setup=_other_setup, kwargs=pk("other_alloc")
+    ),
+    Case("caseload:learner-sessions", OTHER, every(404), kwargs=learner("other_learner")),
+    Case("caseload:learner-contacts", OTHER, every(404), kwargs=learner("other_learner")),
+    Case("caseload:session-one-to-one", OTHER, every(404), kwargs=learner("other_learner")),
+    Case(
+        "caseload:session-one-to-one",
+        "record for other school",
+        every(404),
+        method="post",
+        kwargs=learner("other_learner"),
+        data=_one_to_one,
+    ),
+    Case("caseload:contact-create", OTHER, every(404), kwargs=learner("other_learner")),
+    Case(
+        "caseload:contact-create",
+        "log a call for other school",
+        every(404),
+        method="post",
+        kwargs=learner("other_learner"),
+        data=_contact,
+    ),
+    Case("caseload:plan-create", OTHER, every(404), kwargs=learner("other_learner")),
+    Case("caseload:plan-detail", OTHER, every(404), setup=_other_setup, kwargs=pk("other_plan")),
+    Case("caseload:plan-edit", OTHER, every(404), setup=_other_setup, kwargs=pk("other_plan")),
+    Case(
+        "caseload:plan-status",
+        OTHER,
+        every(404),
+        method="post",
+        setup=_other_setup,
+        kwargs=pk("other_plan"),
+        data=_close,
+    ),
+    Case("caseload:plan-review", OTHER, every(404), setup=_other_setup, kwargs=pk("other_plan")),
+    Case(
+        "caseload:plan-version",
+        OTHER,
+        every(404),
+        setup=_other_setup,
+        kwargs=_version("other_plan"),
+    ),
+    Case("caseload:plan-diff", OTHER, every(404), setup=_other_setup, kwargs=pk("other_plan")),
+    Case(
+        "caseload:intervention-detail",
+        OTHER,
+        every(404),
+        setup=_other_setup,
+        kwargs=pk("other_group"),
+    ),
+    Case(
+        "caseload:session-create", OTHER, every(404), setup=_other_setup, kwargs=pk("other_group")
+    ),
+    Case(
+        "caseload:session-detail",
+        OTHER,
+        every(404),
+        setup=_other_setup,
+        kwargs=pk("other_session"),
+    ),
+    Case(
+        "caseload:contact-detail",
+        OTHER,
+        every(404),
+        setup=_other_setup,
+        kwargs=pk("other_contact"),
+    ),
+    Case(
+        "caseload:action-done",
+        OTHER,
+        every(404),
+        method="post",
+        setup=_other_setup,
+        kwargs=pk("other_action"),
+    ),
 ]
