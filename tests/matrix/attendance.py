@@ -52,6 +52,22 @@ def _target(learner_attr: str) -> Any:
     return setup
 
 
+def _other_school_target(w: Any) -> None:
+    """A target for world.other_learner, set by the other school's DSL (world.outsider)."""
+    from attendance.models import Target
+
+    w.target = Target.objects.create(
+        school=w.other_school,
+        learner=w.other_learner,
+        target_percent=95,
+        baseline_percent=88,
+        start=dt.date.today() - dt.timedelta(days=14),
+        review_date=dt.date.today() + dt.timedelta(days=28),
+        owner=w.outsider,
+        created_by=w.outsider,
+    )
+
+
 def _job(school_attr: str) -> Any:
     def setup(w: Any) -> None:
         from attendance.models import ImportJob
@@ -118,6 +134,22 @@ CASES = [
         only(302, support=True, hoy=True, senco=True),
         kwargs=lambda w: {"pk": w.target.pk},
         setup=_target("learner9"),
+        method="post",
+        data=lambda w: {"outcome": "progress", "next_review_date": _future()},
+    ),
+    Case(
+        "attendance:target-review",
+        "other school",
+        NOBODY,
+        kwargs=lambda w: {"pk": w.target.pk},
+        setup=_other_school_target,
+    ),
+    Case(
+        "attendance:target-review",
+        "other school, post",
+        NOBODY,
+        kwargs=lambda w: {"pk": w.target.pk},
+        setup=_other_school_target,
         method="post",
         data=lambda w: {"outcome": "progress", "next_review_date": _future()},
     ),

@@ -168,6 +168,101 @@ def _category(world: Any) -> None:
     world.category = category(world, "Medical")
 
 
+def _elsewhere(closed: bool = False) -> Any:
+    """A setup that builds, in world.other_school and by its DSL (world.outsider),
+    a restricted concern about world.other_learner with an attachment, an action,
+    a share, an investigation and a category (and world.other, a concern of
+    world.school, for the link form); with closed=True the concern is closed."""
+
+    def setup(world: Any) -> None:
+        from pastoral.access import scope_for
+        from safeguarding import services
+        from safeguarding.models import Category
+        from tests.factories import UserFactory, member
+        from tests.safeguarding.helpers import log_concern
+
+        world.other = log_concern(world, "staff", [world.learner9])
+        dsl = world.outsider
+        scope = scope_for(dsl, world.other_school)
+        colleague = member(UserFactory(), world.other_school)
+        services.categories_ensure(school_id=world.other_school.pk)
+        world.category = Category.objects.filter(school=world.other_school).first()
+        world.concern = services.concern_create(
+            actor=dsl,
+            scope=scope,
+            learner_ids=[world.other_learner.pk],
+            occurred_at=timezone.now() - dt.timedelta(hours=1),
+            location="Elsewhere",
+            description="Elsewhere",
+            category_ids=[world.category.pk],
+            files=[_pdf()],
+        )
+        world.attachment = world.concern.attachments.first()
+        world.concern.refresh_from_db()
+        services.concern_triage(
+            actor=dsl,
+            scope=scope,
+            concern_pk=world.concern.pk,
+            version=world.concern.version,
+            level="restricted",
+            owner_id=dsl.pk,
+            category_ids=[world.category.pk],
+            next_action="Call social care",
+            due_date=timezone.localdate() + dt.timedelta(days=2),
+        )
+        world.share = services.share_create(
+            actor=dsl,
+            scope=scope,
+            concern_pk=world.concern.pk,
+            user_id=colleague.pk,
+            reason="Needs to know",
+        )
+        world.action = services.action_record(
+            actor=dsl,
+            scope=scope,
+            concern_pk=world.concern.pk,
+            kind="parent",
+            details="Rang mum",
+            outcome="",
+            taken_on=timezone.localdate(),
+            follow_up_due=timezone.localdate() + dt.timedelta(days=3),
+        )
+        world.investigation = services.investigation_open(
+            actor=dsl, scope=scope, concern_pk=world.concern.pk, title="Elsewhere"
+        )
+        world.participant = world.investigation.participants.first()
+        if closed:
+            world.concern.refresh_from_db()
+            services.concern_close(
+                actor=dsl,
+                scope=scope,
+                concern_pk=world.concern.pk,
+                version=world.concern.version,
+                reason="Resolved",
+            )
+
+    return setup
+
+
+def _other_school(
+    name: str,
+    kwargs: Any,
+    method: str = "post",
+    data: Any = None,
+    closed: bool = False,
+) -> Case:
+    """The tenancy check of ACCESS.md: another school's object answers 404 to everyone."""
+    return Case(
+        name,
+        "other school",
+        every(404),
+        kwargs=kwargs,
+        method=method,
+        data=data,
+        setup=_elsewhere(closed),
+    )
+
+
 def _concern_pk(world: Any) -> dict[str, Any]:
     return {"pk": world.concern.pk}
 
@@ -206,6 +301,50 @@ def _log_data(world: Any) -> dict[str, Any]:
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "description": "Seemed withdrawn in maths.",
     }
+
+
+def _outcome_data(w: Any) -> dict[str, Any]:
+    return {"outcome": "Mum will come in"}
+
+
+def _link_data(w: Any) -> dict[str, Any]:
+    return {"reference": w.other.reference}
+
+
+def _close_data(w: Any) -> dict[str, Any]:
+    return {"version": _version(w), "reason": "Resolved"}
+
+
+def _reopen_data(w: Any) -> dict[str, Any]:
+    return {"version": _version(w), "reason": "New information"}
+
+
+def _share_data(w: Any) -> dict[str, Any]:
+    return {"user": w.user("hoy").pk, "reason": "Needs to know"}
+
+
+def _participant_data(w: Any) -> dict[str, Any]:
+    return {"learner": w.learner10.pk, "part": "witness"}
+
+
+def _statement_data(w: Any) -> dict[str, Any]:
+    return {"participant": w.participant.pk, "text": "He pushed me first."}
+
+
+def _evidence_data(w: Any) -> dict[str, Any]:
+    return {"source": "CCTV field camera", "finding": "Shows both pupils pushing."}
+
+
+def _investigation_outcome_data(w: Any) -> dict[str, Any]:
+    return {"participant": w.participant.pk, "outcome": "Restorative conversation held."}
+
+
+def _conclude_data(w: Any) -> dict[str, Any]:
+    return {"conclusion": "Both pupils share responsibility."}
+
+
+def _investigation_pk(w: Any) -> dict[str, Any]:
+    return {"pk": w.investigation.pk}
 
 
 CASES = [
@@ -347,7 +486,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.action.pk},
         method="post",
         setup=_with_action("restricted9"),
-        data=lambda w: {"outcome": "Mum will come in"},
+        data=_outcome_data,
     ),
     Case(
         "safeguarding:concern-link",
@@ -356,7 +495,7 @@ CASES = [
         kwargs=_concern_pk,
         method="post",
         setup=_two_concerns,
-        data=lambda w: {"reference": w.other.reference},
+        data=_link_data,
     ),
     Case(
         "safeguarding:concern-close",
@@ -365,7 +504,7 @@ CASES = [
         kwargs=_concern_pk,
         method="post",
         setup=_concern("pastoral9"),
-        data=lambda w: {"version": _version(w), "reason": "Resolved"},
+        data=_close_data,
     ),
     Case(
         "safeguarding:concern-reopen",
@@ -374,7 +513,7 @@ CASES = [
         kwargs=_concern_pk,
         method="post",
         setup=_closed("pastoral9"),
-        data=lambda w: {"version": _version(w), "reason": "New information"},
+        data=_reopen_data,
     ),
     Case(
         "safeguarding:concern-share",
@@ -383,7 +522,7 @@ CASES = [
         kwargs=_concern_pk,
         method="post",
         setup=_concern("restricted9"),
-        data=lambda w: {"user": w.user("hoy").pk, "reason": "Needs to know"},
+        data=_share_data,
     ),
     Case(
         "safeguarding:concern-share",
@@ -392,7 +531,7 @@ CASES = [
         kwargs=_concern_pk,
         method="post",
         setup=_concern("pastoral9"),
-        data=lambda w: {"user": w.user("hoy").pk, "reason": "Needs to know"},
+        data=_share_data,
     ),
     Case(
         "safeguarding:share-withdraw",
@@ -431,7 +570,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.investigation.pk},
         method="post",
         setup=_with_investigation("pastoral9"),
-        data=lambda w: {"learner": w.learner10.pk, "part": "witness"},
+        data=_participant_data,
     ),
     Case(
         "safeguarding:investigation-statement",
@@ -440,7 +579,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.investigation.pk},
         method="post",
         setup=_with_investigation("restricted9"),
-        data=lambda w: {"participant": w.participant.pk, "text": "He pushed me first."},
+        data=_statement_data,
     ),
     Case(
         "safeguarding:investigation-evidence",
@@ -449,7 +588,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.investigation.pk},
         method="post",
         setup=_with_investigation("shared9"),
-        data=lambda w: {"source": "CCTV field camera", "finding": "Shows both pupils pushing."},
+        data=_evidence_data,
     ),
     Case(
         "safeguarding:investigation-outcome",
@@ -458,10 +597,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.investigation.pk},
         method="post",
         setup=_with_investigation("pastoral10"),
-        data=lambda w: {
-            "participant": w.participant.pk,
-            "outcome": "Restorative conversation held.",
-        },
+        data=_investigation_outcome_data,
     ),
     Case(
         "safeguarding:investigation-conclude",
@@ -470,7 +606,7 @@ CASES = [
         kwargs=lambda w: {"pk": w.investigation.pk},
         method="post",
         setup=_with_investigation("pastoral9"),
-        data=lambda w: {"conclusion": "Both pupils share responsibility."},
+        data=_conclude_data,
     ),
     Case(
         "safeguarding:learner-chronology",
@@ -503,5 +639,39 @@ CASES = [
         "other school",
         every(404),
         kwargs=lambda w: {"pk": w.other_learner.pk},
+    ),
+    # The tenancy check of ACCESS.md for each object URL: another school's
+    # concern, action, share, attachment, investigation or category.
+    _other_school("safeguarding:category-toggle", kwargs=lambda w: {"pk": w.category.pk}),
+    _other_school(
+        "safeguarding:action-outcome", kwargs=lambda w: {"pk": w.action.pk}, data=_outcome_data
+    ),
+    _other_school("safeguarding:concern-link", kwargs=_concern_pk, data=_link_data),
+    _other_school("safeguarding:concern-close", kwargs=_concern_pk, data=_close_data),
+    _other_school(
+        "safeguarding:concern-reopen", kwargs=_concern_pk, data=_reopen_data, closed=True
+    ),
+    _other_school("safeguarding:concern-share", kwargs=_concern_pk, data=_share_data),
+    _other_school("safeguarding:share-withdraw", kwargs=lambda w: {"pk": w.share.pk}),
+    _other_school(
+        "safeguarding:attachment", kwargs=lambda w: {"pk": w.attachment.pk}, method="get"
+    ),
+    _other_school("safeguarding:investigation-detail", kwargs=_investigation_pk, method="get"),
+    _other_school(
+        "safeguarding:investigation-participant", kwargs=_investigation_pk, data=_participant_data
+    ),
+    _other_school(
+        "safeguarding:investigation-statement", kwargs=_investigation_pk, data=_statement_data
+    ),
+    _other_school(
+        "safeguarding:investigation-evidence", kwargs=_investigation_pk, data=_evidence_data
+    ),
+    _other_school(
+        "safeguarding:investigation-outcome",
+        kwargs=_investigation_pk,
+        data=_investigation_outcome_data,
+    ),
+    _other_school(
+        "safeguarding:investigation-conclude", kwargs=_investigation_pk, data=_conclude_data
     ),
 ]
