@@ -178,13 +178,27 @@ def _store_attachments(
 
 
 def _notify_new_concern(*, concern: Concern, alerted: Sequence[User]) -> None:
-    recipients = list(alerted) + list(selectors.dsl_team_for(concern.school_id))
+    """The DSL team hears at once (urgent: e-mailed immediately); staff the
+    author named get an in-app alert and their digest."""
+    dsl_team = [u for u in selectors.dsl_team_for(concern.school_id) if u.pk != concern.author_id]
+    dsl_ids = {u.pk for u in dsl_team}
+    url = reverse("safeguarding:concern-detail", kwargs={"pk": concern.pk})
+    title = f"New concern {concern.reference}"
     notifications_create(
-        recipients=[u for u in recipients if u.pk != concern.author_id],
+        recipients=dsl_team,
         school=concern.school,
         kind="safeguarding.concern",
-        title=f"New concern {concern.reference}",
-        url=reverse("safeguarding:concern-detail", kwargs={"pk": concern.pk}),
+        title=title,
+        url=url,
+        obj=concern,
+        urgent=True,
+    )
+    notifications_create(
+        recipients=[u for u in alerted if u.pk != concern.author_id and u.pk not in dsl_ids],
+        school=concern.school,
+        kind="safeguarding.concern",
+        title=title,
+        url=url,
         obj=concern,
         urgent=concern.is_restricted,
     )

@@ -90,9 +90,24 @@ def notifications_create(
 
 
 def _enqueue_urgent_emails() -> None:
+    """After commit, ask a worker to send the urgent e-mails now.
+
+    With the broker down this must not fail the request that just saved a
+    concern: the e-mails stay pending and the next reminder run sends them.
+    """
+    from kombu.exceptions import OperationalError
+
     from pastoral.notifications.tasks import send_urgent_emails
 
-    transaction.on_commit(send_urgent_emails.delay)
+    def enqueue() -> None:
+        try:
+            send_urgent_emails.apply_async(retry=False)
+        except (OperationalError, OSError):
+            log.warning(
+                "Broker unreachable: urgent e-mails stay pending for the next reminder run"
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def _claim(queryset: models.QuerySet) -> models.QuerySet:

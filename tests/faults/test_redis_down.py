@@ -132,17 +132,6 @@ def test_the_web_keeps_working_without_redis_and_reminders_catch_up(stack: Any) 
         worker.wait(timeout=30)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pastoral.notifications.services._enqueue_urgent_emails calls "
-        "send_urgent_emails.delay in on_commit without catching the broker error: "
-        "with Redis down the caller gets kombu's OperationalError after its data was "
-        "committed (a 500 for someone who just logged a concern). The urgent e-mails "
-        "themselves are not lost (run_reminders sends pending ones). Strict: when "
-        "enqueuing is made soft this XPASSes and the mark must go."
-    ),
-)
 def test_enqueuing_with_redis_down_saves_the_work_and_does_not_raise(stack: Any) -> None:
     redis, env, server = stack
     redis.stop()
