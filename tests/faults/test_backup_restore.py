@@ -91,7 +91,8 @@ def test_a_restored_backup_has_the_same_records_and_an_intact_audit_trail(
         db="backup_restored",
     )
     tamper = (
-        "SET session_replication_role = replica; UPDATE pastoral_auditevent SET changes = '{}' "
+        "SET session_replication_role = replica; "
+        "UPDATE pastoral_auditevent SET object_id = object_id || '-altered' "
     )
     pg.sql(tamper + f"WHERE id = {int(victim)}", db="backup_restored")
     tampered = _verify(restored_env)
