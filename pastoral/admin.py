@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from pastoral.models import AuditEvent, Learner, Membership, School, Trust, User, YearGroup
+from pastoral.models import AuditEvent, Learner, School, Trust, User, YearGroup
 
 
 @admin.register(User)
@@ -51,4 +51,5 @@ class LearnerAdmin(admin.ModelAdmin):
     list_filter = ["school", "sen_status"]
 
 
-admin.site.register([Trust, School, YearGroup, Membership])
+# Roles are granted only through the audited users-and-roles screens, never here.
+admin.site.register([Trust, School, YearGroup])
