@@ -20,11 +20,13 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEV_ENV) $(PY) manage.py seed_demo --if-empty --quiet-sign-ins
 	@# No broker here: tasks run in-process, so fire the reminder job once now
 	@# (idempotent: re-running never repeats a reminder). Run it again, or from
 	@# cron, with `manage.py run_reminders`; with REDIS_URL set, beat does it.
 	$(DEV_ENV) $(PY) manage.py run_reminders
+	@# The sign-ins last, so that they are on screen when the server starts.
+	@$(DEV_ENV) $(PY) manage.py seed_demo --if-empty
 	@echo "Serving Pastoral at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
