@@ -103,9 +103,7 @@ def _enqueue_urgent_emails() -> None:
         try:
             send_urgent_emails.apply_async(retry=False)
         except (OperationalError, OSError):
-            log.warning(
-                "Broker unreachable: urgent e-mails stay pending for the next reminder run"
-            )
+            log.warning("Broker unreachable: urgent e-mails stay pending for the next reminder run")
 
     transaction.on_commit(enqueue)
 
