@@ -150,8 +150,8 @@ def ensure_database(*, rebuild: bool = False, reuse: bool = False) -> dict[str, 
         built = True
     if not built:
         print(f"Reusing the bench database {name} (fingerprint {stored}).", flush=True)
-    if not (STATIC_ROOT / "staticfiles.json").exists() or built:
-        _manage("collectstatic", "--noinput", "-v0", quiet=True)
+    # Always: DEBUG is off here, so a new asset missing from the manifest is an error.
+    _manage("collectstatic", "--noinput", "-v0", quiet=True)
     with psycopg.connect(BENCH_URL) as bench:
         counts = {
             table: bench.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]  # noqa: S608 - fixed names
