@@ -699,16 +699,17 @@ def timeline_entries_for(
 
 
 def learner_timeline(scope: Scope, learner: Learner) -> list[TimelineEntry]:
-    """Caseload, safeguarding and attendance entries merged in time order."""
+    """Caseload, safeguarding and attendance entries, and entries imported from
+    another school's transfer bundle (titled with their origin), in time order."""
+    from attendance import selectors as attendance_selectors
     from pastoral import timeline
+    from pastoral.reports import selectors as report_selectors
+    from safeguarding import selectors as safeguarding_selectors
 
-    streams = [timeline_entries_for(scope, learner, limit=TIMELINE)]
-    for module_name in ("safeguarding.selectors", "attendance.selectors"):
-        try:
-            module = __import__(module_name, fromlist=["timeline_entries_for"])
-        except ImportError:
-            continue
-        fn = getattr(module, "timeline_entries_for", None)
-        if fn is not None:
-            streams.append(list(fn(scope, learner, limit=TIMELINE)))
+    streams = [
+        timeline_entries_for(scope, learner, limit=TIMELINE),
+        safeguarding_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
+        attendance_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
+        report_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
+    ]
     return timeline.merge(*streams)[:TIMELINE]

@@ -80,6 +80,11 @@ def test_a_bundle_round_trips_between_two_schools(world: Any, client: Any) -> No
     assert AuditEvent.objects.filter(
         action="reports.bundle.imported", school=world.other_school
     ).exists()
+    # The receiving school's learner profile merges the imported chronology into
+    # its timeline, each entry titled with where it came from.
+    profile = client.get(reverse("caseload:profile", args=[arrival.pk]))
+    assert profile.status_code == 200
+    assert "Imported from Oakfield Test School" in profile.content.decode()
 
 
 def test_imported_restricted_entries_are_for_dsls_only(world: Any, client: Any) -> None:
