@@ -888,13 +888,17 @@ def participant_add(
     return participant
 
 
-def _participant(scope: Scope, pk: int) -> Participant:
+def _participant(scope: Scope, pk: int, investigation_pk: int | None = None) -> Participant:
+    """The pupil of an investigation the scope may reach; 404 otherwise, and also
+    when `investigation_pk` is given and the pupil belongs to another one."""
     participant = (
         Participant.objects.select_related("investigation", "learner")
         .filter(pk=pk, investigation__concern__school=scope.school)
         .first()
     )
-    if participant is None:
+    if participant is None or (
+        investigation_pk is not None and participant.investigation_id != investigation_pk
+    ):
         raise Http404("Not found")
     investigation_for(scope, participant.investigation_id)
     return participant
@@ -906,12 +910,13 @@ def statement_add(
     actor: User,
     scope: Scope,
     participant_pk: int,
+    investigation_pk: int | None = None,
     text: str,
     files: Sequence[UploadedFile] = (),
     request: HttpRequest | None = None,
 ) -> Statement:
     """A statement from one pupil: typed, or a scanned page attached (or both)."""
-    participant = _participant(scope, participant_pk)
+    participant = _participant(scope, participant_pk, investigation_pk)
     if not text.strip() and not files:
         raise ValidationError({"text": "Type the statement or attach the scanned page."})
     statement = Statement(participant=participant, text=text, taken_by=actor)
@@ -968,11 +973,12 @@ def participant_outcome(
     actor: User,
     scope: Scope,
     participant_pk: int,
+    investigation_pk: int | None = None,
     outcome: str,
     request: HttpRequest | None = None,
 ) -> Participant:
     """The conclusion and outcome for one pupil; recorded once (a later one is a new statement)."""
-    participant = _participant(scope, participant_pk)
+    participant = _participant(scope, participant_pk, investigation_pk)
     if participant.outcome:
         raise ValidationError({"outcome": "This pupil's outcome is already recorded."})
     if not outcome.strip():

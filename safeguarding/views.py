@@ -843,13 +843,11 @@ def investigation_participant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def investigation_statement(request: HttpRequest, pk: int) -> HttpResponse:
     def call(scope: Any, d: dict[str, Any]) -> None:
-        participant = services._participant(scope, d["participant"])
-        if participant.investigation_id != pk:
-            raise Http404("Not found")
         services.statement_add(
             actor=request.user,
             scope=scope,
-            participant_pk=participant.pk,
+            participant_pk=d["participant"],
+            investigation_pk=pk,
             text=d["text"],
             files=d["attachments"],
             request=request,
@@ -888,13 +886,11 @@ def investigation_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def investigation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     def call(scope: Any, d: dict[str, Any]) -> None:
-        participant = services._participant(scope, d["participant"])
-        if participant.investigation_id != pk:
-            raise Http404("Not found")
         services.participant_outcome(
             actor=request.user,
             scope=scope,
-            participant_pk=participant.pk,
+            participant_pk=d["participant"],
+            investigation_pk=pk,
             outcome=d["outcome"],
             request=request,
         )
