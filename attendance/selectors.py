@@ -10,10 +10,12 @@ is missing 10% or more of possible sessions, severe absence 50% or more.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -286,14 +288,21 @@ def group_summary(
     return _summary(marks, start, end)
 
 
-# Cohorts as Q objects on a mark (prefix learner__).
+# Cohorts as lookups on a learner, and as Q objects on a learner and on a mark.
+_COHORT_LOOKUPS: dict[str, tuple[str, dict[str, Any]]] = {
+    "sen": ("SEN (support or EHCP)", {"sen_status__in": ["K", "E"]}),
+    "ehcp": ("EHC plan", {"sen_status": "E"}),
+    "pp": ("Pupil premium", {"pupil_premium": True}),
+    "eal": ("EAL", {"eal": True}),
+    "cla": ("Looked after (CLA)", {"looked_after": True}),
+    "cp_cin": ("CP or CIN", {"cp_status__in": ["CP", "CIN"]}),
+}
+LEARNER_COHORTS: dict[str, tuple[str, Q]] = {
+    key: (label, Q(**lookups)) for key, (label, lookups) in _COHORT_LOOKUPS.items()
+}
 COHORTS: dict[str, tuple[str, Q]] = {
-    "sen": ("SEN (support or EHCP)", Q(learner__sen_status__in=["K", "E"])),
-    "ehcp": ("EHC plan", Q(learner__sen_status="E")),
-    "pp": ("Pupil premium", Q(learner__pupil_premium=True)),
-    "eal": ("EAL", Q(learner__eal=True)),
-    "cla": ("Looked after (CLA)", Q(learner__looked_after=True)),
-    "cp_cin": ("CP or CIN", Q(learner__cp_status__in=["CP", "CIN"])),
+    key: (label, Q(**{f"learner__{k}": v for k, v in lookups.items()}))
+    for key, (label, lookups) in _COHORT_LOOKUPS.items()
 }
 
 
@@ -332,113 +341,237 @@ def learner_stats(scope: Scope, start: dt.date, end: dt.date, *extra_values: str
     )
 
 
-def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
-    """Per year group in scope: learners, attendance figures, PA and SA counts (three queries)."""
-    years = (
-        learners_for(scope, Cap.VIEW_PROFILE)
-        .values("year_group_id", "year_group__name", "year_group__number")
-        .annotate(learners=Count("pk"))
-        .order_by("year_group__number")
-    )
-    marks = Mark.objects.filter(
-        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
-        school=scope.school,
-        date__gte=start,
-        date__lte=end,
-    )
-    by_year = {
-        row["learner__year_group"]: row
-        for row in marks.values("learner__year_group").annotate(**_counts()).order_by()
+# The dashboard's figures come from one statement: a per-learner CTE (one pass
+# over the range's marks, every window counted with a conditional COUNT,
+# left-joined to the learners in scope) that each table and list then groups,
+# filters or orders. Every branch has the same columns, so the statement is a
+# UNION ALL; the database keeps the CTE once (PostgreSQL materialises a CTE
+# referenced more than once) instead of rescanning the marks per table.
+_FIGURES = [
+    "possible",
+    "attending",
+    "approved",
+    "authorised",
+    "unauthorised",
+    "lates",
+    "not_counted",
+]
+_INT = "BIGINT"
+_FLOAT = "DOUBLE PRECISION"
+_LIST_PCTS = ["attendance_pct", "unauthorised_pct", "recent_pct", "before_pct", "fall"]
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """Every table and short list of the attendance dashboard."""
+
+    years: list[GroupRow]
+    cohorts: list[GroupRow]
+    reg_groups: list[GroupRow]
+    pa: list[dict[str, Any]]
+    sa: list[dict[str, Any]]
+    falls: list[dict[str, Any]]
+
+
+def _window_counts(window_start: dt.date) -> dict[str, Count]:
+    """Possible and attending sessions before and from `window_start` (for falls)."""
+    recent, before = Q(date__gte=window_start), Q(date__lt=window_start)
+    possible, attending = Q(code__in=codes.POSSIBLE_CODES), Q(code__in=codes.ATTENDING_CODES)
+    return {
+        "recent_possible": Count("pk", filter=recent & possible),
+        "recent_attending": Count("pk", filter=recent & attending),
+        "before_possible": Count("pk", filter=before & possible),
+        "before_attending": Count("pk", filter=before & attending),
     }
-    flags = _flag_counts(scope, start, end)
-    rows = []
-    for year in years:
-        data = by_year.get(year["year_group_id"], {})
-        pa, sa = flags.get(year["year_group_id"], (0, 0))
-        summary = AttendanceSummary(
-            start=start, end=end, **{k: data.get(k, 0) or 0 for k in _counts()}
+
+
+def _fall_annotations() -> dict[str, Any]:
+    return {
+        "recent_pct": _pct(F("recent_attending"), "recent_possible"),
+        "before_pct": _pct(F("before_attending"), "before_possible"),
+    }
+
+
+def _falls_window(end: dt.date, weeks: int) -> dt.date:
+    return end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+
+
+def _group_branch(
+    kind: str, where: str = "", key: str = "", label: str = "", sort: str = ""
+) -> str:
+    """Sums over a set of learners of the CTE: one row, or one row per `key`."""
+    sums = ", ".join(f"CAST(SUM({n}) AS {_INT}) AS {n}" for n in _FIGURES)
+    nulls = ", ".join(f"CAST(NULL AS {_FLOAT}) AS {n}" for n in _LIST_PCTS)
+    group = f"GROUP BY {', '.join(c for c in (key, label, sort) if c)}" if key else ""
+    return f"""
+        SELECT '{kind}' AS kind,
+               {key or f"CAST(NULL AS {_INT})"} AS key,
+               {label or "CAST(NULL AS VARCHAR(100))"} AS label,
+               {sort or f"CAST(NULL AS {_INT})"} AS sort,
+               COUNT(*) AS learners, CAST(SUM(has_marks) AS {_INT}) AS with_marks,
+               {sums},
+               CAST(SUM(pa) AS {_INT}) AS pa, CAST(SUM(sa) AS {_INT}) AS sa,
+               {nulls}
+        FROM s {f"WHERE {where}" if where else ""} {group}"""  # noqa: S608 (our own constants)
+
+
+def _list_branch(kind: str, where: str, order: str) -> str:
+    """The first `limit` learners of one list, in the list's order."""
+    figures = ", ".join(_FIGURES)
+    pcts = ", ".join(_LIST_PCTS)
+    return f"""
+        SELECT * FROM (
+            SELECT '{kind}' AS kind, learner_id AS key, CAST(NULL AS VARCHAR(100)) AS label,
+                   CAST(NULL AS {_INT}) AS sort, 1 AS learners, has_marks AS with_marks,
+                   {figures}, pa, sa, {pcts}
+            FROM s WHERE {where} ORDER BY {order} LIMIT %s
+        ) AS {kind}_rows"""  # noqa: S608 (our own constants; the limit is a parameter)
+
+
+def dashboard_figures_for(
+    scope: Scope, start: dt.date, end: dt.date, *, limit: int = 10, weeks: int = 4
+) -> DashboardFigures:
+    """Year groups, cohorts, registration groups and the first `limit` learners in
+    persistent absence, severe absence and with the biggest falls over the last
+    `weeks` weeks: one SQL statement, one pass over the range's marks.
+
+    Per year: every learner in scope, their sessions, PA and SA counts. Per reg
+    group: the learners with marks in range. The lists are ordered as on the
+    list pages (flagged_rows), so "All ..." continues where the dashboard stops.
+    """
+    window_start = _falls_window(end, weeks)
+    marks = (
+        learner_stats(scope, start, end)
+        .annotate(**_window_counts(window_start))
+        .annotate(**_fall_annotations())
+        .annotate(fall=F("before_pct") - F("recent_pct"))
+    )
+    learners = learners_for(scope, Cap.VIEW_PROFILE).values(
+        "id",
+        "year_group_id",
+        "reg_group_id",
+        year_name=F("year_group__name"),
+        year_number=F("year_group__number"),
+        reg_name=F("reg_group__name"),
+        **{
+            f"c_{key}": Case(When(q, then=Value(1)), default=Value(0))
+            for key, (_label, q) in LEARNER_COHORTS.items()
+        },
+    )
+    try:
+        marks_sql, marks_params = marks.order_by().query.sql_with_params()
+        learners_sql, learners_params = learners.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nobody in scope
+        marks_sql = learners_sql = ""
+    if not learners_sql:
+        return _figures_from_rows(start, end, [])
+    figures = ", ".join(f"COALESCE(m.{n}, 0) AS {n}" for n in _FIGURES)
+    cohorts = ", ".join(f"l.c_{key}" for key in LEARNER_COHORTS)
+    branches = [
+        _group_branch("year", key="year_group_id", label="year_name", sort="year_number"),
+        _group_branch(
+            "reg",
+            where="reg_group_id IS NOT NULL AND has_marks = 1",
+            key="reg_group_id",
+            label="reg_name",
+            sort="year_number",
+        ),
+        _group_branch("all"),
+        *(_group_branch(f"c_{key}", where=f"c_{key} = 1") for key in LEARNER_COHORTS),
+    ]
+    params: list[Any] = [*marks_params, *learners_params]
+    if limit:
+        branches += [
+            _list_branch("pa", "pa = 1", "attendance_pct, learner_id"),
+            _list_branch("sa", "sa = 1", "attendance_pct, learner_id"),
+            _list_branch("falls", "fall > 0", "fall DESC, learner_id"),
+        ]
+        params += [limit, limit, limit]
+    # Both inner statements are Django's own compiled queries; every value is a parameter.
+    sql = f"""
+        WITH m AS ({marks_sql}),
+        l AS ({learners_sql}),
+        s AS (
+            SELECT l.id AS learner_id, l.year_group_id, l.reg_group_id,
+                   l.year_name, l.year_number, l.reg_name, {cohorts},
+                   CASE WHEN m.learner_id IS NULL THEN 0 ELSE 1 END AS has_marks,
+                   {figures},
+                   CASE WHEN m.is_pa THEN 1 ELSE 0 END AS pa,
+                   CASE WHEN m.is_sa THEN 1 ELSE 0 END AS sa,
+                   {", ".join(f"m.{n}" for n in _LIST_PCTS)}
+            FROM l LEFT JOIN m ON m.learner_id = l.id
         )
-        rows.append(
-            GroupRow(
-                label=year["year_group__name"],
-                summary=summary,
-                pa=pa,
-                sa=sa,
-                learners=year["learners"],
-            )
+        {" UNION ALL ".join(branches)}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return _figures_from_rows(start, end, rows)
+
+
+def _figures_from_rows(
+    start: dt.date, end: dt.date, rows: list[dict[str, Any]]
+) -> DashboardFigures:
+    def summary(row: dict[str, Any]) -> AttendanceSummary:
+        return AttendanceSummary(start=start, end=end, **{n: row.get(n) or 0 for n in _FIGURES})
+
+    def group(row: dict[str, Any], label: str, learners: str = "learners") -> GroupRow:
+        return GroupRow(
+            label=label,
+            summary=summary(row),
+            pa=row["pa"] or 0,
+            sa=row["sa"] or 0,
+            learners=row[learners] or 0,
         )
-    return rows
+
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+
+    def listed(kind: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "learner_id": r["key"],
+                **{n: r[n] for n in _FIGURES},
+                **{n: r[n] for n in _LIST_PCTS},
+                "is_pa": bool(r["pa"]),
+                "is_sa": bool(r["sa"]),
+            }
+            for r in by_kind.get(kind, [])
+        ]
+
+    years = sorted(by_kind.get("year", []), key=lambda r: r["sort"])
+    regs = sorted(by_kind.get("reg", []), key=lambda r: (r["sort"], r["label"]))
+    cohorts = [("all", "All learners in scope")] + [(k, v[0]) for k, v in COHORTS.items()]
+    return DashboardFigures(
+        years=[group(r, r["label"]) for r in years],
+        reg_groups=[group(r, r["label"], "with_marks") for r in regs],
+        cohorts=[
+            group((by_kind.get(kind if kind == "all" else f"c_{kind}") or [{}])[0], label)
+            if by_kind
+            else GroupRow(label=label, summary=summary({}))
+            for kind, label in cohorts
+        ],
+        pa=listed("pa"),
+        sa=listed("sa"),
+        falls=listed("falls"),
+    )
+
+
+def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
+    """Per year group in scope: learners, attendance figures, PA and SA counts."""
+    return dashboard_figures_for(scope, start, end, limit=0).years
 
 
 def reg_group_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
-    """Attendance per registration group in scope: one query."""
-    rows = (
-        Mark.objects.filter(
-            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
-            school=scope.school,
-            date__gte=start,
-            date__lte=end,
-            learner__reg_group__isnull=False,
-        )
-        .values("learner__reg_group__name", "learner__year_group__number")
-        .annotate(**_counts(), learners=Count("learner_id", distinct=True))
-        .order_by("learner__year_group__number", "learner__reg_group__name")
-    )
-    return [
-        GroupRow(
-            label=row["learner__reg_group__name"],
-            summary=AttendanceSummary(start=start, end=end, **{k: row[k] for k in _counts()}),
-            learners=row["learners"],
-        )
-        for row in rows
-    ]
-
-
-def _flag_counts(scope: Scope, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
-    """Year group id → (PA count, SA count): one SQL statement over the per-learner figures."""
-    inner = learner_stats(scope, start, end, "learner__year_group_id").values(
-        "learner_id", "learner__year_group_id", "is_pa", "is_sa"
-    )
-    sql, params = inner.query.sql_with_params()
-    # The inner SQL is Django's own compiled query; every value is a parameter.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT t.learner__year_group_id,
-                   COALESCE(SUM(CASE WHEN t.is_pa THEN 1 ELSE 0 END), 0),
-                   COALESCE(SUM(CASE WHEN t.is_sa THEN 1 ELSE 0 END), 0)
-            FROM ({sql}) AS t
-            GROUP BY t.learner__year_group_id
-            """,  # noqa: S608
-            params,
-        )
-        return {r[0]: (r[1], r[2]) for r in cursor.fetchall()}
+    """Attendance per registration group in scope (learners with marks in range)."""
+    return dashboard_figures_for(scope, start, end, limit=0).reg_groups
 
 
 def cohort_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:
-    """Attendance of each cohort (SEN, PP, EAL, CLA, CP/CIN) in scope: one query."""
-    marks = Mark.objects.filter(
-        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
-        date__gte=start,
-        date__lte=end,
-    )
-    aggregates: dict[str, Count] = {}
-    for key, (_label, q) in COHORTS.items():
-        for name, agg in _counts(extra=q).items():
-            aggregates[f"{key}__{name}"] = agg
-    for name, agg in _counts().items():
-        aggregates[f"all__{name}"] = agg
-    row = marks.aggregate(**aggregates)
-    labelled = [("all", "All learners in scope")] + [(k, v[0]) for k, v in COHORTS.items()]
-    return [
-        GroupRow(
-            label=label,
-            summary=AttendanceSummary(
-                start=start, end=end, **{n: row[f"{key}__{n}"] or 0 for n in _counts()}
-            ),
-        )
-        for key, label in labelled
-    ]
+    """Attendance of each cohort (SEN, PP, EAL, CLA, CP/CIN) in scope."""
+    return dashboard_figures_for(scope, start, end, limit=0).cohorts
 
 
 # ---------------------------------------------------------------------------
@@ -477,6 +610,25 @@ def hydrate(rows: Any) -> list[Learner]:
         for key, value in row.items():
             setattr(learner, key, value)
         result.append(learner)
+    return result
+
+
+def hydrate_lists(*lists: list[dict[str, Any]]) -> list[list[Learner]]:
+    """hydrate() for several lists at once: one query for the learners of them all.
+
+    A learner on two lists is a separate object on each, with that list's figures.
+    """
+    ids = {row["learner_id"] for rows in lists for row in rows}
+    learners = Learner.objects.select_related("year_group", "reg_group").in_bulk(ids)
+    result = []
+    for rows in lists:
+        hydrated = []
+        for row in rows:
+            learner = copy.copy(learners[row["learner_id"]])
+            for key, value in row.items():
+                setattr(learner, key, value)
+            hydrated.append(learner)
+        result.append(hydrated)
     return result
 
 
@@ -542,9 +694,6 @@ def falls_for(
 ) -> QuerySet[Any]:
     """Biggest falls: attendance over the last `weeks` weeks against the year before them."""
     start, end = default_range(scope.school, start, end)
-    window_start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
-    recent, before = Q(date__gte=window_start), Q(date__lt=window_start)
-    possible, attending = Q(code__in=codes.POSSIBLE_CODES), Q(code__in=codes.ATTENDING_CODES)
     return (
         Mark.objects.filter(
             learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
@@ -553,16 +702,8 @@ def falls_for(
             date__lte=end,
         )
         .values("learner_id")
-        .annotate(
-            recent_possible=Count("pk", filter=recent & possible),
-            recent_attending=Count("pk", filter=recent & attending),
-            before_possible=Count("pk", filter=before & possible),
-            before_attending=Count("pk", filter=before & attending),
-        )
-        .annotate(
-            recent_pct=_pct(F("recent_attending"), "recent_possible"),
-            before_pct=_pct(F("before_attending"), "before_possible"),
-        )
+        .annotate(**_window_counts(_falls_window(end, weeks)))
+        .annotate(**_fall_annotations())
         .filter(recent_possible__gt=0, before_possible__gt=0)
         .annotate(fall=F("before_pct") - F("recent_pct"))
         .filter(fall__gt=0)

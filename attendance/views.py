@@ -50,19 +50,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_PROFILE)
     form, start, end = _range(request)
     start, end = selectors.default_range(scope.school, start, end)
+    figures = selectors.dashboard_figures_for(scope, start, end, limit=DASHBOARD_LIST)
+    below_target = list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST])
+    # The learners of all four lists in one query.
+    pa, sa, falls, below_target = selectors.hydrate_lists(
+        figures.pa, figures.sa, figures.falls, below_target
+    )
     context = {
         "form": form,
         "start": start,
         "end": end,
-        "years": selectors.year_rows_for(scope, start, end),
-        "cohorts": selectors.cohort_rows_for(scope, start, end),
-        "reg_groups": selectors.reg_group_rows_for(scope, start, end),
-        **{
-            flag: selectors.hydrate(
-                selectors.flagged_rows(scope, flag, start=start, end=end)[:DASHBOARD_LIST]
-            )
-            for flag in ("pa", "sa", "falls", "below_target")
-        },
+        "years": figures.years,
+        "cohorts": figures.cohorts,
+        "reg_groups": figures.reg_groups,
+        "pa": pa,
+        "sa": sa,
+        "falls": falls,
+        "below_target": below_target,
         "limit": DASHBOARD_LIST,
     }
     services.attendance_list_viewed(
