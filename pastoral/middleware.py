@@ -12,11 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from pastoral.access import schools_of, scope_for
+from pastoral.access import current_standing
 
 SESSION_SCHOOL_KEY = "pastoral_school_id"
 SESSION_STARTED_KEY = "pastoral_started_at"
 SESSION_SEEN_KEY = "pastoral_last_seen"
+# Seconds: how often the last-activity time is rewritten (the idle limit is minutes).
+SEEN_RESOLUTION = 30
 # Sent by htmx elements that poll on a timer (hx-headers='{"X-Pastoral-Background": "1"}'):
 # their requests do not count as activity for the idle timeout.
 BACKGROUND_HEADER = "X-Pastoral-Background"
@@ -74,11 +76,16 @@ class SessionLifetimeMiddleware:
                 )
                 logout(request)
                 return _go(request, _with_next(reverse("login"), request, expired="1"))
-            request.session[SESSION_STARTED_KEY] = started
+            if SESSION_STARTED_KEY not in request.session:
+                request.session[SESSION_STARTED_KEY] = started
             # Every request counts as activity except background polling (the
             # notification badge asks every minute): such elements send
             # BACKGROUND_HEADER, or an unattended open tab would never time out.
-            if request.headers.get(BACKGROUND_HEADER) != "1":
+            # Activity is written at most every SEEN_RESOLUTION seconds, so that
+            # most requests do not rewrite the session row.
+            if request.headers.get(BACKGROUND_HEADER) != "1" and (
+                SESSION_SEEN_KEY not in request.session or now - seen >= SEEN_RESOLUTION
+            ):
                 request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)
 
@@ -94,12 +101,13 @@ class CurrentSchoolMiddleware:
         request.scope = None  # type: ignore[attr-defined]
         request.schools = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            schools = list(schools_of(request.user))  # type: ignore[arg-type]
-            chosen = request.session.get(SESSION_SCHOOL_KEY)
-            school = next((s for s in schools if s.pk == chosen), schools[0] if schools else None)
+            schools, school, scope = current_standing(
+                request.user,  # type: ignore[arg-type]
+                request.session.get(SESSION_SCHOOL_KEY),
+            )
             request.school = school  # type: ignore[attr-defined]
             request.schools = schools  # type: ignore[attr-defined]
-            request.scope = scope_for(request.user, school)  # type: ignore[attr-defined, arg-type]
+            request.scope = scope  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

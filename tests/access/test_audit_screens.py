@@ -157,7 +157,7 @@ def test_the_list_query_count_is_pinned(
         client.get(reverse("pastoral:audit-list"))
 
 
-QUERIES_AUDIT_LIST = 12
+QUERIES_AUDIT_LIST = 7
 
 
 def test_who_has_seen_this(world: Any, client: Client, events: dict[str, AuditEvent]) -> None:

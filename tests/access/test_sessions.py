@@ -44,6 +44,20 @@ def test_it_ends_an_idle_session(world: Any, client: Client) -> None:
     assert b"period of inactivity" in client.get(response["Location"]).content
 
 
+def test_activity_is_written_at_most_every_few_seconds(world: Any, client: Client) -> None:
+    from pastoral.middleware import SEEN_RESOLUTION
+
+    sign_in(client, world.user("staff"))
+    client.get("/")
+    first = client.session[SESSION_SEEN_KEY]
+    client.get("/learners/")
+    assert client.session[SESSION_SEEN_KEY] == first  # not rewritten on every page
+    _age_session(client, SESSION_SEEN_KEY, SEEN_RESOLUTION + 1)
+    aged = client.session[SESSION_SEEN_KEY]
+    client.get("/learners/")
+    assert client.session[SESSION_SEEN_KEY] > aged + SEEN_RESOLUTION  # refreshed to now
+
+
 def test_the_idle_limit_is_configurable(world: Any, client: Client, settings: Any) -> None:
     settings.SESSION_IDLE_MINUTES = 5
     sign_in(client, world.user("staff"))

@@ -185,9 +185,9 @@ def test_the_nav_offers_imports_to_the_administrator_only(client: Client, world:
     assert f'href="{url}"' not in other.get(reverse("home")).content.decode()
 
 
-# Session, user, device, schools, memberships (+ years), the batch, year groups,
-# reg groups, the school's learners, then the session write (3 with its savepoint).
-PREVIEW_QUERIES = 13
+# Session, user, device, memberships with their schools, the batch, year groups,
+# reg groups, the school's learners.
+PREVIEW_QUERIES = 8
 
 
 def test_the_preview_query_count_is_pinned_and_independent_of_the_file(
