@@ -220,11 +220,6 @@ def concerns_for_learner(
     return list(qs[:limit] if limit else qs)
 
 
-def _concern_title(concern: Concern) -> str:
-    names = ", ".join(c.name for c in concern.categories.all()) or "Concern"
-    return f"{concern.reference}: {names}"
-
-
 def timeline_entries_for(
     scope: Scope | None,
     learner: Learner,
@@ -247,34 +242,101 @@ def timeline_entries_for(
         concern_qs = concern_qs.filter(categories__id=category_id)
     if level:
         concern_qs = concern_qs.filter(level=level, full_access=True)
-    concerns = {c.pk: c for c in concern_qs.prefetch_related("categories").distinct()}
-    full_ids = [pk for pk, c in concerns.items() if c.full_access]
-    own_ids = [pk for pk, c in concerns.items() if not c.full_access]
+    # Value rows, not model instances: a learner with years of history has
+    # hundreds of concerns, entries and actions, and the chronology shows them all.
+    concerns = {
+        pk: (occurred_at, level, full, description)
+        for pk, occurred_at, level, full, description in concern_qs.distinct().values_list(
+            "pk", "occurred_at", "level", "full_access", "description"
+        )
+    }
+    categories: dict[int, list[str]] = {}
+    for concern_id, name in (
+        Concern.categories.through.objects.filter(concern_id__in=list(concerns))
+        .order_by("category__order", "category__name")
+        .values_list("concern_id", "category__name")
+    ):
+        categories.setdefault(concern_id, []).append(name)
+    full_ids = [pk for pk, c in concerns.items() if c[2]]
+    own_ids = [pk for pk, c in concerns.items() if not c[2]]
     out: list[TimelineEntry] = []
+    # The detail URL of every concern has the same shape: reverse it once.
+    url_shape = reverse("safeguarding:concern-detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
+    restricted = Concern.Level.RESTRICTED
 
-    def detail_url(pk: int) -> str:
-        return reverse("safeguarding:concern-detail", kwargs={"pk": pk})
+    def reference(pk: int) -> str:
+        return f"C-{pk:06d}"
 
-    def level_of(concern: Concern) -> str:
-        return "restricted" if concern.full_access and concern.is_restricted else ""
+    def level_of(pk: int) -> str:
+        _when, level, full, _text = concerns[pk]
+        return "restricted" if full and level == restricted else ""
 
-    for concern in concerns.values():
+    for pk, (occurred_at, _level, _full, description) in concerns.items():
+        names = tuple(categories.get(pk, ()))
         out.append(
             TimelineEntry(
-                when=concern.occurred_at,
+                when=occurred_at,
                 kind="concern",
-                title=_concern_title(concern),
-                url=detail_url(concern.pk),
-                detail=concern.description[:300],
-                level=level_of(concern),
-                tags=tuple(c.name for c in concern.categories.all()),
+                title=f"{reference(pk)}: {', '.join(names) or 'Concern'}",
+                url=url_shape.format(pk),
+                detail=description[:300],
+                level=level_of(pk),
+                tags=names,
             )
         )
     entries = ConcernEntry.objects.filter(
         Q(concern_id__in=full_ids)
         | Q(concern_id__in=own_ids, author=scope.user, kind__in=ConcernEntry.AUTHOR_KINDS)
-    ).select_related("author")
-    actions = ConcernAction.objects.filter(concern_id__in=full_ids).select_related("recorded_by")
+    )
+    actions = ConcernAction.objects.filter(concern_id__in=full_ids)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+        actions = actions.filter(created_at__gte=since)
+    entry_kinds = dict(ConcernEntry.Kind.choices)
+    for (
+        concern_id,
+        created_at,
+        kind,
+        text,
+        reason,
+        author_name,
+        author_email,
+    ) in entries.values_list(
+        "concern_id",
+        "created_at",
+        "kind",
+        "text",
+        "reason",
+        "author__full_name",
+        "author__email",
+    ):
+        out.append(
+            TimelineEntry(
+                when=created_at,
+                kind="concern-entry",
+                title=(
+                    f"{reference(concern_id)}: {entry_kinds.get(kind, kind)} by "
+                    f"{author_name or author_email}"
+                ),
+                url=url_shape.format(concern_id),
+                detail=(text or reason)[:300],
+                level=level_of(concern_id),
+            )
+        )
+    action_kinds = dict(ConcernAction.Kind.choices)
+    for concern_id, created_at, kind, outcome, details in actions.values_list(
+        "concern_id", "created_at", "kind", "outcome", "details"
+    ):
+        out.append(
+            TimelineEntry(
+                when=created_at,
+                kind="concern-action",
+                title=f"{reference(concern_id)}: {action_kinds.get(kind, kind)}",
+                url=url_shape.format(concern_id),
+                detail=(outcome or details)[:300],
+                level=level_of(concern_id),
+            )
+        )
     # A witness need not be one of the concern's learners: their part is found
     # through the participant row, within concerns the viewer fully sees.
     parts = (
@@ -285,36 +347,8 @@ def timeline_entries_for(
         .select_related("investigation", "investigation__concern")
         .prefetch_related("statements")
     )
-    if since is not None:
-        entries = entries.filter(created_at__gte=since)
-        actions = actions.filter(created_at__gte=since)
-    for entry in entries:
-        concern = concerns[entry.concern_id]
-        out.append(
-            TimelineEntry(
-                when=entry.created_at,
-                kind="concern-entry",
-                title=f"{concern.reference}: {entry.get_kind_display()} by {entry.author}",
-                url=detail_url(concern.pk),
-                detail=(entry.text or entry.reason)[:300],
-                level=level_of(concern),
-            )
-        )
-    for action in actions:
-        concern = concerns[action.concern_id]
-        out.append(
-            TimelineEntry(
-                when=action.created_at,
-                kind="concern-action",
-                title=f"{concern.reference}: {action.get_kind_display()}",
-                url=detail_url(concern.pk),
-                detail=(action.outcome or action.details)[:300],
-                level=level_of(concern),
-            )
-        )
     for part in parts:
-        concern = part.investigation.concern
-        concern.full_access = True  # type: ignore[attr-defined]
+        concern = part.investigation.concern  # fully visible: filtered above
         for statement in part.statements.all():
             out.append(
                 TimelineEntry(
@@ -325,7 +359,7 @@ def timeline_entries_for(
                         "safeguarding:investigation-detail", kwargs={"pk": part.investigation_id}
                     ),
                     detail=statement.text[:300],
-                    level=level_of(concern),
+                    level="restricted" if concern.is_restricted else "",
                 )
             )
         if part.outcome:
@@ -338,7 +372,7 @@ def timeline_entries_for(
                         "safeguarding:investigation-detail", kwargs={"pk": part.investigation_id}
                     ),
                     detail=part.outcome[:300],
-                    level=level_of(concern),
+                    level="restricted" if concern.is_restricted else "",
                 )
             )
     if since is not None:
