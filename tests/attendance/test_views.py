@@ -305,12 +305,12 @@ def test_query_counts_do_not_grow_with_the_number_of_learners(
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
 
 
-# Session, user, device, schools, roles and their years (6); the academic year;
+# Session, user, device, schools with roles, and their years (5); the academic year;
 # every table and the PA, SA and falls lists in one statement; the below-target
-# list; the learners of all four lists in one query; the audit event of the view
-# (savepoint, chain head, lock, insert, head update, release); and the session's
-# last-seen time (savepoint, update, release). None of these grows with the learners.
-DASHBOARD_QUERIES = 19
+# list; the learners of all four lists in one query; and the audit event of the
+# view (savepoint, chain head, lock, insert, head update, release). None of these
+# grows with the number of learners.
+DASHBOARD_QUERIES = 15
 
 
 def test_the_dashboard_query_count_is_pinned(
