@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -550,6 +551,10 @@ def learner_contacts(learner: Learner) -> QuerySet[ContactLog]:
 
 RECENT = 5
 TIMELINE = 25
+KEY_WORKERS = 20
+# Deeper pages of the timeline cost more (each stream is read down to the
+# page); nobody pages this far on a profile.
+MAX_TIMELINE_PAGE = 40
 
 
 @dataclass
@@ -563,49 +568,83 @@ class Profile:
     open_actions: list[AgreedAction]
     attendance: Any
     attendance_available: bool
-    concerns: list[Any] | None
+    concerns: list[TimelineEntry] | None
     timeline: list[TimelineEntry]
+    timeline_page: int = 1
+    timeline_more: bool = False
+    can_allocate: bool = False
 
 
-def learner_profile_for(scope: Scope, pk: int) -> Profile:
-    """Everything on the learner profile, scoped; a fixed number of queries."""
-    from pastoral.access import learner_or_404
+def learner_profile_for(scope: Scope, pk: int, *, timeline_page: int = 1) -> Profile:
+    """Everything on the learner profile, scoped; a fixed number of queries
+    whatever the length of the learner's history.
 
-    learner = learner_or_404(scope, pk, Cap.VIEW_PROFILE)
-    learner = (
-        with_casework(Learner.objects.filter(pk=learner.pk))
+    Each section is read once: the timeline is built from the same rows as
+    the key workers, recent sessions and recent contacts (read down to the
+    timeline page), and the concerns section from the safeguarding stream.
+    `timeline_page` pages the merged timeline, TIMELINE entries a page.
+    """
+    require(scope, Cap.VIEW_PROFILE)
+    page = max(1, min(timeline_page, MAX_TIMELINE_PAGE))
+    # One more than the page shows, from every stream: tells whether there is an older page.
+    depth = page * TIMELINE + 1
+    qs = (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .filter(pk=pk)
         .select_related("year_group", "reg_group", "school")
-        .get()
     )
+    if scope.can(Cap.ALLOCATE_CASELOADS):
+        allocatable = learners_for(scope, Cap.ALLOCATE_CASELOADS).filter(pk=OuterRef("pk"))
+        qs = qs.annotate(may_allocate=Exists(allocatable))
+    learner = with_casework(qs).first()
+    if learner is None:
+        raise Http404("Not found")
     decorate([learner])
-    allocations = list(learner.allocations.select_related("worker").order_by("-start", "-id")[:20])
+    allocations = list(
+        learner.allocations.select_related("worker").order_by("-start", "-id")[
+            : max(depth, KEY_WORKERS)
+        ]
+    )
     plans = list(
         learner.plans.filter(status__in=OPEN)
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.filter(removed=False)))
-        .order_by("next_review")
+        .annotate(target_count=Count("targets", filter=Q(targets__removed=False)))
+        .order_by("next_review", "id")
     )
-    sessions = list(learner_sessions(learner)[:RECENT])
-    contacts = list(learner_contacts(learner)[:RECENT])
+    marks = list(learner_sessions(learner)[:depth])
+    contacts = list(learner_contacts(learner).order_by("-when", "-id")[:depth])
     open_actions = list(
         AgreedAction.objects.filter(contact__learner=learner, done_on__isnull=True)
         .select_related("owner", "contact")
-        .order_by("due")[:10]
+        .order_by("due", "id")[:10]
     )
     attendance, available = _attendance_summary(scope, learner)
-    concerns = _concerns(scope, learner)
-    timeline = learner_timeline(scope, learner)
+    streams = _other_streams(scope, learner, depth)
+    safeguarding = streams.pop("safeguarding")
+    concerns = None
+    if scope.can(Cap.VIEW_PASTORAL_CONCERNS):
+        concerns = [e for e in safeguarding if e.kind == "concern"][:RECENT]
+    from pastoral import timeline
+
+    merged = timeline.merge(
+        _caseload_entries(learner, allocations, marks, contacts, depth),
+        safeguarding[:depth],
+        *streams.values(),
+    )
     return Profile(
         learner=learner,
-        allocations=allocations,
+        allocations=allocations[:KEY_WORKERS],
         parents=list(learner.contacts.all()),
         plans=plans,
-        sessions=sessions,
-        contacts=contacts,
+        sessions=marks[:RECENT],
+        contacts=contacts[:RECENT],
         open_actions=open_actions,
         attendance=attendance,
         attendance_available=available,
         concerns=concerns,
-        timeline=timeline,
+        timeline=merged[(page - 1) * TIMELINE : page * TIMELINE],
+        timeline_page=page,
+        timeline_more=len(merged) > page * TIMELINE,
+        can_allocate=bool(getattr(learner, "may_allocate", False)),
     )
 
 
@@ -621,95 +660,107 @@ def _attendance_summary(scope: Scope, learner: Learner) -> tuple[Any, bool]:
     return summary_fn(scope, learner), True
 
 
-def _concerns(scope: Scope, learner: Learner) -> list[Any] | None:
-    """The concerns the viewer may see (safeguarding's own scoping), or None if unavailable."""
-    try:
-        from safeguarding import selectors as sg
-    except ImportError:
-        return None
-    fn = getattr(sg, "concerns_for_learner", None)
-    if fn is None or not scope.can(Cap.VIEW_PASTORAL_CONCERNS):
-        return None
-    return list(fn(scope, learner, limit=RECENT))
+def _other_streams(scope: Scope, learner: Learner, depth: int) -> dict[str, list[TimelineEntry]]:
+    """The other apps' timeline streams, each newest first and cut to `depth`
+    (safeguarding's uncut: the profile's concerns section is read from it)."""
+    from attendance import selectors as attendance_selectors
+    from pastoral.reports import selectors as report_selectors
+    from safeguarding import selectors as safeguarding_selectors
+
+    return {
+        "safeguarding": safeguarding_selectors.timeline_entries_for(scope, learner),
+        "attendance": attendance_selectors.timeline_entries_for(scope, learner, limit=depth),
+        "imported": report_selectors.timeline_entries_for(scope, learner, limit=depth),
+    }
+
+
+def _at_nine(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+
+
+def _caseload_entries(
+    learner: Learner,
+    allocations: list[Allocation],
+    marks: list[Mark],
+    contacts: list[ContactLog],
+    limit: int,
+    *,
+    since: dt.datetime | None = None,
+) -> list[TimelineEntry]:
+    """Caseload's own entries from rows already read (newest first), plus the
+    plan versions: one query."""
+    versions = (
+        PlanVersion.objects.filter(plan__learner=learner)
+        .select_related("plan")
+        .only("plan_id", "number", "reason", "created_at", "plan__type")
+        .order_by("-created_at", "-id")
+    )
+    if since:
+        versions = versions.filter(created_at__gte=since)
+    entries = [
+        TimelineEntry(
+            when=c.when,
+            kind="contact",
+            title=c.get_kind_display(),
+            url=reverse("caseload:contact-detail", kwargs={"pk": c.pk}),
+            detail=c.summary[:200],
+        )
+        for c in contacts[:limit]
+        if not since or c.when >= since
+    ]
+    entries += [
+        TimelineEntry(
+            when=_at_nine(m.session.date),
+            kind="session",
+            title=f"{m.session.intervention.name}: {m.get_status_display().lower()}",
+            url=reverse("caseload:session-detail", kwargs={"pk": m.session_id}),
+        )
+        for m in marks[:limit]
+        if not since or m.session.date >= since.date()
+    ]
+    entries += [
+        TimelineEntry(
+            when=v.created_at,
+            kind="plan",
+            title=f"{v.plan.get_type_display()}: {v.reason} (version {v.number})",
+            url=reverse("caseload:plan-version", kwargs={"pk": v.plan_id, "number": v.number}),
+        )
+        for v in versions[:limit]
+    ]
+    entries += [
+        TimelineEntry(
+            when=_at_nine(a.start),
+            kind="allocation",
+            title=f"{a.get_kind_display()}: {a.worker}",
+            detail=a.reason,
+        )
+        for a in allocations[:limit]
+        if not since or a.start >= since.date()
+    ]
+    return entries
 
 
 def timeline_entries_for(
     scope: Scope, learner: Learner, *, since: dt.datetime | None = None, limit: int | None = None
 ) -> list[TimelineEntry]:
-    """Caseload's own entries: allocations, plans and reviews, sessions, contacts."""
+    """Caseload's own entries: allocations, plan versions, sessions, contacts
+    (the timeline interface of pastoral.timeline; the profile builds the same
+    entries from the rows it has already read)."""
     if not learners_for(scope, Cap.VIEW_PROFILE).filter(pk=learner.pk).exists():
         return []
     limit = limit or TIMELINE
-    tz = timezone.get_current_timezone()
-
-    def at(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(9, 0), tzinfo=tz)
-
-    entries: list[TimelineEntry] = []
-    contacts = learner.contact_logs.order_by("-when")
+    contacts = learner_contacts(learner).order_by("-when", "-id")
+    marks = learner_sessions(learner)
+    allocations = learner.allocations.select_related("worker").order_by("-start", "-id")
     if since:
         contacts = contacts.filter(when__gte=since)
-    for c in contacts[:limit]:
-        entries.append(
-            TimelineEntry(
-                when=c.when,
-                kind="contact",
-                title=c.get_kind_display(),
-                url=reverse("caseload:contact-detail", kwargs={"pk": c.pk}),
-                detail=c.summary[:200],
-            )
-        )
-    marks = learner_sessions(learner)
-    if since:
         marks = marks.filter(session__date__gte=since.date())
-    for m in marks[:limit]:
-        entries.append(
-            TimelineEntry(
-                when=at(m.session.date),
-                kind="session",
-                title=f"{m.session.intervention.name}: {m.get_status_display().lower()}",
-                url=reverse("caseload:session-detail", kwargs={"pk": m.session_id}),
-            )
-        )
-    versions = PlanVersion.objects.filter(plan__learner=learner).select_related("plan")
-    if since:
-        versions = versions.filter(created_at__gte=since)
-    for v in versions.order_by("-created_at")[:limit]:
-        entries.append(
-            TimelineEntry(
-                when=v.created_at,
-                kind="plan",
-                title=f"{v.plan.get_type_display()}: {v.reason} (version {v.number})",
-                url=reverse("caseload:plan-version", kwargs={"pk": v.plan_id, "number": v.number}),
-            )
-        )
-    allocations = learner.allocations.select_related("worker").order_by("-start")
-    if since:
         allocations = allocations.filter(start__gte=since.date())
-    for a in allocations[:limit]:
-        entries.append(
-            TimelineEntry(
-                when=at(a.start),
-                kind="allocation",
-                title=f"{a.get_kind_display()}: {a.worker}",
-                detail=a.reason,
-            )
-        )
-    return entries
-
-
-def learner_timeline(scope: Scope, learner: Learner) -> list[TimelineEntry]:
-    """Caseload, safeguarding and attendance entries, and entries imported from
-    another school's transfer bundle (titled with their origin), in time order."""
-    from attendance import selectors as attendance_selectors
-    from pastoral import timeline
-    from pastoral.reports import selectors as report_selectors
-    from safeguarding import selectors as safeguarding_selectors
-
-    streams = [
-        timeline_entries_for(scope, learner, limit=TIMELINE),
-        safeguarding_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
-        attendance_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
-        report_selectors.timeline_entries_for(scope, learner, limit=TIMELINE),
-    ]
-    return timeline.merge(*streams)[:TIMELINE]
+    return _caseload_entries(
+        learner,
+        list(allocations[:limit]),
+        list(marks[:limit]),
+        list(contacts[:limit]),
+        limit,
+        since=since,
+    )

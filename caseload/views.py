@@ -161,24 +161,21 @@ def allocation_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_PROFILE)
-    with transaction.atomic():
-        data = selectors.learner_profile_for(scope, pk)
-        audit.record(
-            "caseload.learner.viewed",
-            actor=scope.user,
-            school=scope.school,
-            obj=data.learner,
-            request=request,
-        )
+    data = selectors.learner_profile_for(
+        scope, pk, timeline_page=_int(request.GET.get("timeline")) or 1
+    )
+    # audit.record is atomic on its own: the page is only shown once its view is recorded.
+    audit.record(
+        "caseload.learner.viewed",
+        actor=scope.user,
+        school=scope.school,
+        obj=data.learner,
+        request=request,
+    )
     return render(
         request,
         "caseload/profile.html",
-        {
-            "p": data,
-            "learner": data.learner,
-            "can_allocate": scope.can(Cap.ALLOCATE_CASELOADS)
-            and learners_for(scope, Cap.ALLOCATE_CASELOADS).filter(pk=pk).exists(),
-        },
+        {"p": data, "learner": data.learner, "can_allocate": data.can_allocate},
     )
 
 

@@ -239,4 +239,4 @@ def test_the_directory_card_links_to_the_profile_when_in_scope(world: Any, clien
 # Learner (scoped) + casework annotations, allocations, plans + targets, sessions,
 # contacts, open actions, parents; attendance summary; concerns; the timeline's
 # own and the other apps' streams.
-PROFILE_QUERIES = 25
+PROFILE_QUERIES = 18
