@@ -157,3 +157,96 @@ def test_the_code_table_is_complete_and_consistent() -> None:
     assert not {"H", "J", "Y"} & set(CODES), "codes withdrawn in August 2024"
     assert set(POSSIBLE_CODES).isdisjoint({"X", "Q", "Y1", "Y7", "D", "Z", "#"})
     assert all(c.meaning for c in CODES.values())
+
+
+# The dashboard's one statement (dashboard_figures_for) against the same fixtures.
+
+
+@pytest.mark.parametrize(
+    ("present", "absent", "pa", "sa"),
+    [
+        (18, 2, True, False),  # exactly 10% missed
+        (10, 1, False, False),  # 9.1%: just under
+        (10, 10, True, True),  # exactly 50%
+        (11, 10, True, False),  # 47.6%
+    ],
+)
+def test_the_dashboard_flags_at_the_dfe_thresholds(
+    world: Any, senco_scope: Any, present: int, absent: int, pa: bool, sa: bool
+) -> None:
+    marks(world.learner9, ["/"] * present + ["O"] * absent)
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, END)
+    year9 = next(r for r in figures.years if r.label == "Year 9")
+    assert (year9.pa, year9.sa) == (int(pa), int(sa))
+    assert [r["learner_id"] for r in figures.pa] == ([world.learner9.pk] if pa else [])
+    assert [r["learner_id"] for r in figures.sa] == ([world.learner9.pk] if sa else [])
+    if pa:
+        row = figures.pa[0]
+        assert row["attendance_pct"] == pytest.approx(present * 100 / (present + absent))
+        assert row["unauthorised_pct"] == pytest.approx(absent * 100 / (present + absent))
+        assert (row["possible"], row["attending"], row["unauthorised"]) == (
+            present + absent,
+            present,
+            absent,
+        )
+
+
+def test_the_dashboard_counts_each_category_of_the_code_table(world: Any, senco_scope: Any) -> None:
+    marks(world.learner9, MIXED)
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, END)
+    s = next(r for r in figures.years if r.label == "Year 9").summary
+    assert (s.possible, s.attending, s.approved) == (14, 7, 2)
+    assert (s.authorised, s.unauthorised, s.lates, s.not_counted) == (3, 4, 2, 6)
+    assert [r["learner_id"] for r in figures.sa] == [world.learner9.pk]
+    assert figures.sa[0]["attendance_pct"] == pytest.approx(50.0)
+
+
+def test_the_dashboard_lists_are_worst_first_and_limited(world: Any, senco_scope: Any) -> None:
+    # Attendance 50%, 60%, 70%, 80% (all persistent absence), then 100%.
+    learners = [LearnerFactory(year_group=world.year9) for _ in range(5)]
+    for learner, present in zip(learners, [5, 6, 7, 8, 10], strict=True):
+        marks(learner, ["/"] * present + ["N"] * (10 - present))
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, END, limit=3)
+    assert [r["learner_id"] for r in figures.pa] == [lr.pk for lr in learners[:3]]
+    assert [r["attendance_pct"] for r in figures.pa] == pytest.approx([50.0, 60.0, 70.0])
+    assert [r["learner_id"] for r in figures.sa] == [learners[0].pk]
+    year9 = next(r for r in figures.years if r.label == "Year 9")
+    assert (year9.learners, year9.pa, year9.sa) == (6, 4, 1), "learner9 has no marks"
+    # The list page continues in the same order.
+    page = [
+        r["learner_id"] for r in selectors.flagged_rows(senco_scope, "pa", start=MONDAY, end=END)
+    ]
+    assert page == [lr.pk for lr in learners[:4]]
+
+
+def test_the_dashboard_falls_compare_the_last_four_weeks_with_the_weeks_before(
+    world: Any, senco_scope: Any
+) -> None:
+    end = MONDAY + dt.timedelta(weeks=8) - dt.timedelta(days=1)  # a Sunday
+    recent_start = end - dt.timedelta(weeks=4) + dt.timedelta(days=1)  # a Monday
+    steady, falling, rising = (LearnerFactory(year_group=world.year9) for _ in range(3))
+    marks(steady, ["/"] * 10)
+    marks(steady, ["/"] * 10, start=recent_start)
+    marks(falling, ["/"] * 9 + ["I"])  # 90% before
+    marks(falling, ["/"] * 6 + ["N"] * 4, start=recent_start)  # 60% in the last 4 weeks
+    marks(rising, ["/"] * 5 + ["N"] * 5)
+    marks(rising, ["/"] * 10, start=recent_start)
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, end)
+    assert [r["learner_id"] for r in figures.falls] == [falling.pk]
+    row = figures.falls[0]
+    assert (row["before_pct"], row["recent_pct"]) == (pytest.approx(90.0), pytest.approx(60.0))
+    assert row["fall"] == pytest.approx(30.0)
+    listed = list(selectors.falls_for(senco_scope, start=MONDAY, end=end))
+    assert [(r["learner_id"], r["fall"]) for r in listed] == [(falling.pk, row["fall"])]
+
+
+def test_the_dashboard_of_a_head_of_year_without_years_is_empty(world: Any) -> None:
+    from pastoral.access import Scope
+    from pastoral.models import Role
+
+    marks(world.learner9, ["/"] * 10)
+    scope = Scope(user=world.user("hoy"), school=world.school, roles=frozenset({Role.HEAD_OF_YEAR}))
+    figures = selectors.dashboard_figures_for(scope, MONDAY, END)
+    assert figures.years == figures.reg_groups == figures.pa == figures.falls == []
+    assert all(r.summary.no_sessions for r in figures.cohorts)
+    assert figures.cohorts[0].label == "All learners in scope"
