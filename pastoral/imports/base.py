@@ -14,7 +14,17 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import transaction
 
-from pastoral.imports.csvfile import CsvRow, CsvTable, ImportFileError, RowError, Source, read_csv
+from pastoral.imports.csvfile import (
+    CsvColumns,
+    CsvRow,
+    CsvTable,
+    ImportFileError,
+    RowError,
+    Source,
+    gc_paused,
+    read_csv,
+    read_csv_columns,
+)
 from pastoral.imports.parse import CellError
 
 T = TypeVar("T")
@@ -208,11 +218,21 @@ class CsvImporter(Generic[ItemT, PlanT]):
     - changes(plan) -> list[Change]: the preview / audit view of the plan.
     - apply(plan): write everything (bulk operations, audit.record); runs
       inside transaction.atomic; raise ApplyError to refuse and roll back.
+
+    A fast path for very large files (`plans_columns = True`): after
+    prepare(), plan_columns(columns) gets the file as whole columns
+    (CsvColumns) and returns the plan, or None to take the row-by-row path
+    above. It must return None for any file in which the row-by-row path
+    would find a problem (that path then reports each by line and column),
+    and otherwise the plan that path would make. It runs before the
+    transaction, so it suits importers whose plan() reads nothing from the
+    database (they compare in apply()).
     """
 
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
     max_bytes: int | None = None  # None: settings.IMPORT_MAX_BYTES
+    plans_columns: ClassVar[bool] = False
 
     def prepare(self) -> None:
         """Load look-up tables once (year groups, reg groups...) before parsing."""
@@ -225,6 +245,10 @@ class CsvImporter(Generic[ItemT, PlanT]):
 
     def plan(self, items: list[ItemT], report: Report) -> PlanT:
         raise NotImplementedError
+
+    def plan_columns(self, columns: CsvColumns) -> PlanT | None:
+        """The fast path (see the class docstring); None: read row by row."""
+        return None
 
     def changes(self, plan: PlanT) -> list[Change]:
         raise NotImplementedError
@@ -245,39 +269,59 @@ class CsvImporter(Generic[ItemT, PlanT]):
         changes differ from those previewed (someone changed the data since).
         """
         outcome: ImportOutcome[PlanT] = ImportOutcome(errors=[], dry_run=dry_run)
-        try:
-            table = read_csv(
-                source,
-                required=self.required_columns,
-                optional=self.optional_columns,
-                max_bytes=self.max_bytes,
-            )
-        except ImportFileError as exc:
-            outcome.errors = exc.errors
-            return outcome
-        outcome.rows = len(table.rows)
-        outcome.ignored_columns = table.ignored_columns
-        report = Report(table)
-        self.prepare()
+        fast_plan: PlanT | None = None
         items: list[ItemT] = []
-        for row in table.rows:
-            item = self.parse_row(row, report)
-            # A row with a formula cell is parsed too, so every problem shows at once.
-            if item is not None and row.ok and not report.has_errors_on(row.line):
-                items.append(item)
-        self.check_items(items, report)
-        if report.errors:
-            outcome.errors = report.sorted_errors()
-            return outcome
+        with gc_paused():
+            try:
+                if self.plans_columns:
+                    columns = read_csv_columns(
+                        source,
+                        required=self.required_columns,
+                        optional=self.optional_columns,
+                        max_bytes=self.max_bytes,
+                    )
+                    self.prepare()
+                    if columns.columns is not None:
+                        fast_plan = self.plan_columns(columns)
+                    if fast_plan is None:
+                        table = columns.table()
+                else:
+                    table = read_csv(
+                        source,
+                        required=self.required_columns,
+                        optional=self.optional_columns,
+                        max_bytes=self.max_bytes,
+                    )
+                    self.prepare()
+            except ImportFileError as exc:
+                outcome.errors = exc.errors
+                return outcome
+            if fast_plan is not None:
+                outcome.rows = columns.count
+                outcome.ignored_columns = columns.ignored_columns
+                report = Report(CsvTable(headers=columns.headers, rows=[], ignored_columns=[]))
+            else:
+                outcome.rows = len(table.rows)
+                outcome.ignored_columns = table.ignored_columns
+                report = Report(table)
+                for row in table.rows:
+                    item = self.parse_row(row, report)
+                    # A row with a formula cell is parsed too, so every problem shows at once.
+                    if item is not None and row.ok and not report.has_errors_on(row.line):
+                        items.append(item)
+                self.check_items(items, report)
+                if report.errors:
+                    outcome.errors = report.sorted_errors()
+                    return outcome
         if dry_run:
-            outcome.plan = self.plan(items, report)
+            outcome.plan = fast_plan if fast_plan is not None else self.plan(items, report)
             outcome.changes = self.changes(outcome.plan)
             outcome.errors = report.sorted_errors()
             return outcome
         try:
             with transaction.atomic():
                 # Planned inside the transaction so what is written is what was compared.
-                outcome.plan = self.plan(items, report)
+                outcome.plan = fast_plan if fast_plan is not None else self.plan(items, report)
                 outcome.changes = self.changes(outcome.plan)
                 if report.errors:
                     raise ApplyError(report.sorted_errors())

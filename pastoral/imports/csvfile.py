@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -179,15 +182,8 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_csv(
-    source: Source,
-    *,
-    required: Iterable[str],
-    optional: Iterable[str] = (),
-    max_bytes: int | None = None,
-    check_formulas: bool = True,
-) -> CsvTable:
-    """Read and check a CSV export; see the package docstring."""
+def load_text(source: Source, *, max_bytes: int | None = None) -> str:
+    """The file's text after the whole-file checks (size, encoding, NUL bytes, empty)."""
     limit = settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     size = _size_of(source)
     if size is not None and size > limit:
@@ -220,8 +216,17 @@ def read_csv(
         )
     if not text.strip():
         raise ImportFileError([RowError(None, "", "The file is empty.")])
+    return text
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+def _reader(text: str) -> Any:  # a csv reader (its type is private to the csv module)
+    return csv.reader(io.StringIO(text, newline=""), strict=True)
+
+
+def _header(
+    reader: Any, required: Iterable[str], optional: Iterable[str]
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """(headers, the key of each position, ignored columns), or ImportFileError."""
     try:
         header_cells = next(reader)
     except csv.Error as exc:
@@ -249,13 +254,29 @@ def read_csv(
         )
     if problems:
         raise ImportFileError(problems)
-
     positions = [normalise_header(c) for c in header_cells]
-    table = CsvTable(
-        headers=headers,
-        rows=[],
-        ignored_columns=[headers[k] for k in headers if k not in known],
-    )
+    return headers, positions, [headers[k] for k in headers if k not in known]
+
+
+def read_csv(
+    source: Source,
+    *,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    max_bytes: int | None = None,
+    check_formulas: bool = True,
+) -> CsvTable:
+    """Read and check a CSV export; see the package docstring."""
+    text = load_text(source, max_bytes=max_bytes)
+    return _table(text, required=required, optional=optional, check_formulas=check_formulas)
+
+
+def _table(
+    text: str, *, required: Iterable[str], optional: Iterable[str], check_formulas: bool
+) -> CsvTable:
+    reader = _reader(text)
+    headers, positions, ignored = _header(reader, required, optional)
+    table = CsvTable(headers=headers, rows=[], ignored_columns=ignored)
     while True:
         start_line = reader.line_num + 1
         try:
@@ -290,3 +311,112 @@ def read_csv(
             row.values[key] = raw.strip()
         table.rows.append(row)
     return table
+
+
+@dataclass
+class CsvColumns:
+    """A CSV file read whole columns at a time, for importers of very large files.
+
+    `columns` maps each named column's key to its raw cells (not stripped, not
+    checked for formulas), one per data row, in file order; it is None when
+    the file is not regular: a row with more or fewer cells than the header,
+    a blank line, or a quote the reader cannot follow. A row of blank cells
+    (",,,") is kept, though read_csv() skips it: refuse blank required cells.
+    Line numbers are not kept: an importer that finds any problem in the columns goes back to the
+    row-by-row reading (`table()`), which reports every problem by line and
+    column. `table()` is exactly what read_csv() returns for the same file.
+    """
+
+    headers: dict[str, str]
+    ignored_columns: list[str]
+    columns: dict[str, Sequence[str]] | None
+    count: int
+    text: str = field(repr=False)
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    def table(self) -> CsvTable:
+        return _table(
+            self.text, required=self.required, optional=self.optional, check_formulas=True
+        )
+
+
+def _split_lines(text: str, width: int) -> list[list[str]] | None:
+    """The data rows' cells, column by column, for the common plain file (no
+    quotes, one line per row, every row as wide as the header); else None.
+
+    Without quotes, CSV is cells between commas, rows between line ends.
+    """
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    body = lines[1:]
+    if not body:
+        return [[] for _ in range(width)]
+    if set(map(str.count, body, repeat(","))) != {width - 1} or (width == 1 and "" in body):
+        return None
+    cells = ",".join(body).split(",")
+    return [cells[i::width] for i in range(width)]
+
+
+def read_csv_columns(
+    source: Source,
+    *,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    max_bytes: int | None = None,
+) -> CsvColumns:
+    """Read a CSV export into whole columns (see CsvColumns).
+
+    The whole-file checks (size, encoding, header) are those of read_csv()
+    and raise ImportFileError the same way.
+    """
+    text = load_text(source, max_bytes=max_bytes)
+    required, optional = tuple(required), tuple(optional)
+    reader = _reader(text)
+    headers, positions, ignored = _header(reader, required, optional)
+    width = len(positions)
+    cells = _split_lines(text, width)
+    if cells is None:
+        try:
+            records = list(reader)
+        except csv.Error:
+            records = None
+        if records is not None and set(map(len, records)) <= {width}:
+            cells = [list(column) for column in zip(*records, strict=True)] or [
+                [] for _ in range(width)
+            ]
+    columns = None
+    if cells is not None:
+        columns = {key: cells[i] for i, key in enumerate(positions) if key}
+    return CsvColumns(
+        headers=headers,
+        ignored_columns=ignored,
+        columns=columns,
+        count=len(cells[0]) if cells else 0,
+        text=text,
+        required=required,
+        optional=optional,
+    )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading a big file.
+
+    Reading half a million rows makes millions of objects, none of them in
+    cycles; the collector would otherwise scan them all over and over.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from io import StringIO
 from pathlib import Path
@@ -11,12 +12,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from attendance.imports import OPTIONAL, MarksImporter
 from attendance.models import Mark, MarkChange
 from attendance.services import marks_import
+from pastoral.imports.csvfile import read_csv_columns
 from pastoral.models import AuditEvent, Closure
 from tests.attendance.helpers import MONDAY, calendar
 
 HEADER = "UPN,Date,Session,Code,Minutes late\n"
+# Four look-ups, the write (on PostgreSQL: lock, check, COPY, which is not
+# counted), the audit event and savepoints: the same for any number of rows.
+FRESH_QUERIES = 14
 
 
 def week_csv(
@@ -100,39 +106,144 @@ def errors_of(outcome: Any) -> list[tuple[int | None, str, str]]:
     return [(e.line, e.column, e.reason) for e in outcome.errors]
 
 
-@pytest.mark.parametrize(
-    ("row", "column", "reason"),
-    [
-        ("{upn},2025-11-03,AM,H,", "Code", "not a DfE attendance code"),
-        ("{upn},2025-11-03,AM,Y,", "Code", "not a DfE attendance code"),
-        ("A999999999999,2025-11-03,AM,/,", "UPN", "no learner with UPN"),
-        ("{upn},2025-11-08,AM,/,", "Date", "Saturday"),
-        ("{upn},2024-11-04,AM,/,", "Date", "outside the school's academic years"),
-        ("{upn},2025-12-24,AM,/,", "Date", "outside the school's terms"),
-        ("{upn},2025-11-05,AM,/,", "Date", "school closure"),
-        ("{upn},2025-11-03,EVE,/,", "Session", "not a session"),
-        ("{upn},2025-11-03,AM,/,abc", "Minutes late", "not a whole number"),
-        ("{upn},2025-11-03,AM,/,5", "Minutes late", "not a late code"),
-        ("{upn},31/02/2025,AM,/,", "Date", "not a real date"),
-        ("{upn},,AM,/,", "Date", "required"),
-        ("{upn},2025-11-03,AM,=HYPERLINK(1),", "Code", "formula"),
-    ],
-)
+BAD_ROWS = [
+    ("{upn},2025-11-03,AM,H,", "Code", "not a DfE attendance code"),
+    ("{upn},2025-11-03,AM,Y,", "Code", "not a DfE attendance code"),
+    ("{upn},2025-11-03,AM,,", "Code", "required"),
+    ("A999999999999,2025-11-03,AM,/,", "UPN", "no learner with UPN"),
+    (",2025-11-03,AM,/,", "UPN", "required"),
+    ("{upn},2025-11-08,AM,/,", "Date", "Saturday"),
+    ("{upn},2024-11-04,AM,/,", "Date", "outside the school's academic years"),
+    ("{upn},2025-12-24,AM,/,", "Date", "outside the school's terms"),
+    ("{upn},2025-11-05,AM,/,", "Date", "school closure"),
+    ("{upn},2026-03-02,AM,/,", "Date", "in the future"),
+    ("{upn},2025-11-03,EVE,/,", "Session", "not a session"),
+    ("{upn},2025-11-03,,/,", "Session", "required"),
+    ("{upn},2025-11-03,AM,/,abc", "Minutes late", "not a whole number"),
+    ("{upn},2025-11-03,AM,L,301", "Minutes late", "above the maximum"),
+    ("{upn},2025-11-03,AM,/,5", "Minutes late", "not a late code"),
+    ("{upn},31/02/2025,AM,/,", "Date", "not a real date"),
+    ("{upn},,AM,/,", "Date", "required"),
+    ("{upn},2025-11-03,AM,=HYPERLINK(1),", "Code", "formula"),
+    ("{upn},2025-11-03,AM,/,-1", "Minutes late", "below the minimum"),
+    ("{upn},2025-11-03,AM,/,,extra", "", "fields but the header has"),
+    ('{upn},2025-11-03,AM,/,"=1"', "Minutes late", "formula"),
+    (DUPLICATE := "{upn},2025-11-04,AM,N,", "Session", "in the file (first on line 4)"),
+]
+# The line after the bad one (line 4): a good mark the duplicate case repeats.
+NEXT = "{upn},2025-11-04,AM,/,"
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
 def test_each_bad_row_is_reported_by_line_and_column_and_nothing_is_written(
     world: Any, school: Any, row: str, column: str, reason: str
 ) -> None:
     Closure.objects.create(
         school=world.school, date=dt.date(2025, 11, 5), kind="inset", name="INSET"
     )
-    good = f"{world.learner10.upn},2025-11-03,AM,/,\n"
-    data = HEADER + good + row.format(upn=world.learner9.upn) + "\n" + good.replace("AM", "PM")
-    outcome = run(world, data.encode())
+    outcome = marks_import(
+        actor=world.user("admin"), school=world.school, source=bad_file(world, row), today=TODAY
+    )
     assert not outcome.applied
     found = errors_of(outcome)
+    line = 5 if row == DUPLICATE else 3
     assert any(
-        line == 3 and col == column and reason.lower() in text.lower() for line, col, text in found
+        at == line and col == column and reason.lower() in text.lower() for at, col, text in found
     ), found
     assert Mark.objects.count() == 0
+
+
+def bad_file(world: Any, row: str) -> bytes:
+    """A bad row on line 3 between good ones (a duplicate: line 4 repeated on line 5)."""
+    good = f"{world.learner10.upn},2025-11-03,AM,/,\n"
+    upn = world.learner9.upn
+    if row == DUPLICATE:
+        lines = [good, good.replace("AM", "PM"), NEXT.format(upn=upn), row.format(upn=upn)]
+    else:
+        lines = [good, row.format(upn=upn), NEXT.format(upn=upn)]
+    return (HEADER + "".join(line.rstrip("\n") + "\n" for line in lines)).encode()
+
+
+def column_plan(world: Any, data: bytes) -> Any:
+    importer = MarksImporter(school=world.school, actor=None, today=TODAY)
+    importer.prepare()
+    return importer.plan_columns(
+        read_csv_columns(data, required=importer.required_columns, optional=OPTIONAL)
+    )
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
+def test_the_column_path_leaves_every_bad_row_to_the_row_path(
+    world: Any, school: Any, row: str, column: str, reason: str
+) -> None:
+    """The whole-column check accepts no file the row-by-row path would refuse."""
+    Closure.objects.create(
+        school=world.school, date=dt.date(2025, 11, 5), kind="inset", name="INSET"
+    )
+    assert column_plan(world, bad_file(world, row).replace(b",N,", b",/,")) is None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "{upn},2025-11-04,am,I,",  # the same mark: session in another case
+        "{upn},04/11/2025,AM,I,",  # the same mark: the date written the UK way
+        "{upnlower},2025-11-04,AM,I,",  # the same mark: the UPN in lower case
+        ",,,,",  # a row of blank cells (the row-by-row path skips it)
+        "\n{upn},2025-11-06,AM,/,",  # a blank line
+    ],
+)
+def test_the_column_path_leaves_repeats_and_blank_rows_to_the_row_path(
+    world: Any, school: Any, extra: str
+) -> None:
+    upn = world.learner9.upn
+    data = HEADER + f"{upn},2025-11-04,AM,/,\n" + extra.format(upn=upn, upnlower=upn.lower())
+    assert column_plan(world, (data.rstrip("\n") + "\n").encode()) is None
+
+
+def test_a_formula_in_an_ignored_column_is_still_refused(world: Any, school: Any) -> None:
+    data = f"UPN,Date,Session,Code,Note\n{world.learner9.upn},2025-11-04,AM,/,@SUM(A1)\n"
+    assert column_plan(world, data.encode()) is None
+    outcome = run(world, data.encode())
+    assert errors_of(outcome)[0][:2] == (2, "Note")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_the_column_path_plans_what_the_row_path_plans(
+    world: Any, school: Any, newline: str, quoted: bool
+) -> None:
+    upn9, upn10 = world.learner9.upn, world.learner10.upn
+    rows = [
+        [upn9, "2025-11-03", "AM", "/", ""],
+        [f" {upn9.lower()} ", "03/11/2025", "pm", "\\", ""],
+        [upn9, "4/11/2025", " Am ", "l", " 7"],
+        [upn9, "2025-11-04", "PM", "u", "0"],
+        [upn10, "2025-11-03", "AM", "n", ""],
+        [upn10, "2025-11-03", "PM", "C1", ""],
+    ]
+    if quoted:
+        rows[0][0] = f'"{upn9}"'
+    header = "UPN,Date,Session,Code,Minutes late,Extra"
+    data = newline.join([header] + [",".join([*r, "x"]) for r in rows]) + newline
+    fast = column_plan(world, data.encode())
+    assert fast is not None
+    slow_importer = MarksImporter(school=world.school, actor=None, today=TODAY)
+    slow_importer.plans_columns = False  # type: ignore[misc]
+    slow = slow_importer.run(data.encode(), dry_run=True)
+    assert slow.ok and slow.rows == 6
+    assert dataclasses.astuple(fast) == dataclasses.astuple(slow.plan)
+    assert fast.codes == ["/", "\\", "L", "U", "N", "C1"]
+    assert fast.minutes == [None, None, 7, 0, None, None]
+    outcome = run(world, data.encode())
+    assert outcome.applied and outcome.rows == 6 and outcome.ignored_columns == ["Extra"]
+    assert Mark.objects.count() == 6
+
+
+def test_an_empty_file_of_marks_imports_nothing(world: Any, school: Any) -> None:
+    outcome = run(world, HEADER.encode())
+    assert outcome.applied and outcome.plan.counts["created"] == 0
 
 
 def test_a_duplicate_row_names_the_first_line(world: Any, school: Any) -> None:
@@ -181,14 +292,44 @@ def test_the_management_command_imports_and_reports(
 
 
 def test_the_postgresql_path_uses_copy(world: Any, school: Any) -> None:
-    """On PostgreSQL the rows go through COPY into a temporary table (CI runs both)."""
+    """On PostgreSQL a fresh range is COPYed straight into the marks table; a
+    range that already has marks goes through a temporary table and is merged
+    (CI runs both databases)."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         outcome = run(world, week_csv(world))
-    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    fresh = " ".join(q["sql"] for q in ctx.captured_queries)
     assert outcome.plan.counts["created"] == 20
+    assert Mark.objects.count() == 20
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = run(world, week_csv(world, codes9="NNNNNNNN"))
+    merged = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert outcome.plan.counts == {"created": 0, "updated": 8, "removed": 2, "unchanged": 10}
     if connection.vendor == "postgresql":
-        assert "ON CONFLICT" in sql and "attendance_import_rows" in sql
+        assert "pg_advisory_xact_lock" in fresh and "attendance_import_rows" not in fresh
+        assert "INSERT INTO attendance_mark" not in fresh, "the marks came by COPY"
+        assert "pg_advisory_xact_lock" in merged and "attendance_import_rows" in merged
     else:
-        assert "ON CONFLICT" not in sql
+        assert "attendance_import_rows" not in fresh + merged
+
+
+def test_a_fresh_import_makes_a_fixed_number_of_queries(
+    world: Any, school: Any, django_assert_num_queries: Any
+) -> None:
+    """However many rows: look-ups, the write and the audit event, no query per row."""
+    small = week_csv(world)
+    run(world, small)  # the first audit event of the school also starts its chain
+    Mark.objects.all().delete()
+    with django_assert_num_queries(FRESH_QUERIES):
+        run(world, small)
+    Mark.objects.all().delete()
+    lines = [HEADER]
+    for week in range(3):
+        for learner in (world.learner9, world.learner10):
+            for i in range(5):
+                day = MONDAY + dt.timedelta(days=7 * week + i)
+                lines += [f"{learner.upn},{day},AM,/,\n", f"{learner.upn},{day},PM,\\,\n"]
+    with django_assert_num_queries(FRESH_QUERIES):
+        outcome = run(world, "".join(lines).encode())
+    assert outcome.plan.counts["created"] == 60
