@@ -679,7 +679,8 @@ def hydrate(rows: Any) -> list[Learner]:
     for row in rows:
         learner = learners[row["learner_id"]]
         for key, value in row.items():
-            setattr(learner, key, value)
+            if key not in ("pk", "id"):  # the figures' keys, never the learner's identity
+                setattr(learner, key, value)
         result.append(learner)
     return result
 
@@ -697,7 +698,8 @@ def hydrate_lists(*lists: list[dict[str, Any]]) -> list[list[Learner]]:
         for row in rows:
             learner = copy.copy(learners[row["learner_id"]])
             for key, value in row.items():
-                setattr(learner, key, value)
+                if key not in ("pk", "id"):
+                    setattr(learner, key, value)
             hydrated.append(learner)
         result.append(hydrated)
     return result
@@ -795,7 +797,9 @@ def below_target_for(scope: Scope, *, end: dt.date | None = None) -> QuerySet[An
             school=scope.school,
             status=Target.Status.ACTIVE,
         )
-        .values("pk", "learner_id", "target_percent")
+        # The target's id under its own name: hydrate() puts every key on the learner,
+        # and a "pk" key would turn the learner into another one (wrong links).
+        .values("learner_id", "target_percent", target_id=F("pk"))
         .annotate(
             possible=Count(
                 "learner__attendance_marks",

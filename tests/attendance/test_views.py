@@ -321,3 +321,31 @@ def test_the_dashboard_query_count_is_pinned(
     client.get(reverse("attendance:dashboard"))  # warm the session and the calendar
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(reverse("attendance:dashboard"))
+
+
+def test_the_below_target_lists_link_to_the_learner_not_the_target(client: Any, world: Any) -> None:
+    # Targets numbered differently from learners: a list row once took the target's id.
+    monday = recent_monday()
+    for _ in range(7):
+        Target.objects.create(
+            school=world.school,
+            learner=world.learner10,
+            target_percent=95,
+            baseline_percent=60,
+            start=monday,
+            review_date=TODAY + dt.timedelta(days=20),
+            status=Target.Status.CLOSED,
+            owner=world.user("senco"),
+            created_by=world.user("senco"),
+        )
+    _learners(world, 1)
+    learner = Target.objects.get(status=Target.Status.ACTIVE).learner
+    assert Target.objects.get(status=Target.Status.ACTIVE).pk != learner.pk
+    sign_in(client, world.user("senco"), school=world.school)
+    link = reverse("attendance:learner", kwargs={"pk": learner.pk})
+    for url in (
+        reverse("attendance:dashboard"),
+        reverse("attendance:learner-list") + "?flag=below_target",
+    ):
+        html = client.get(url).content.decode()
+        assert f'href="{link}"' in html, url
