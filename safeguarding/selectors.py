@@ -100,17 +100,41 @@ def concerns_for(scope: Scope | None) -> QuerySet[Concern]:
     )
 
 
-def _with_listing(qs: QuerySet[Concern]) -> QuerySet[Concern]:
-    """What a list row shows: learners, categories, author, owner (constant queries)."""
-    return qs.select_related("author", "owner").prefetch_related(
-        Prefetch(
-            "learner_links",
-            queryset=ConcernLearner.objects.select_related(
-                "learner", "learner__year_group"
-            ).order_by("learner__legal_last_name", "learner__legal_first_name"),
-        ),
-        "categories",
+# What a row of the inbox or the search shows (templates/safeguarding/_concern_rows.html):
+# those lists load only these columns, not every concern's full text.
+_ROW_FIELDS = (
+    "school_id",
+    "level",
+    "status",
+    "due_date",
+    "submitted_at",
+    "occurred_at",
+    "author__full_name",
+    "author__email",
+    "owner__full_name",
+    "owner__email",
+)
+_ROW_LEARNER_FIELDS = (
+    "concern_id",
+    "learner__legal_first_name",
+    "learner__legal_last_name",
+    "learner__preferred_first_name",
+    "learner__preferred_last_name",
+    "learner__year_group__name",
+)
+
+
+def _with_listing(qs: QuerySet[Concern], *, rows_only: bool = False) -> QuerySet[Concern]:
+    """What a list row shows: learners, categories, author, owner (constant queries).
+    `rows_only`: just the columns a list row shows."""
+    links = ConcernLearner.objects.select_related("learner", "learner__year_group").order_by(
+        "learner__legal_last_name", "learner__legal_first_name"
     )
+    qs = qs.select_related("author", "owner")
+    if rows_only:
+        qs = qs.only(*_ROW_FIELDS)
+        links = links.only(*_ROW_LEARNER_FIELDS)
+    return qs.prefetch_related(Prefetch("learner_links", queryset=links), "categories")
 
 
 def concern_for(scope: Scope | None, pk: int) -> Concern:
@@ -418,7 +442,8 @@ def inbox_for(scope: Scope) -> QuerySet[Concern]:
         raise Http404("Not found")
     return (
         _with_listing(
-            Concern.objects.filter(school=scope.school).exclude(status=Concern.Status.CLOSED)
+            Concern.objects.filter(school=scope.school).exclude(status=Concern.Status.CLOSED),
+            rows_only=True,
         )
         .annotate(
             untriaged=Case(
@@ -495,7 +520,7 @@ def search_concerns(scope: Scope, params: dict[str, str]) -> QuerySet[Concern]:
                     | Q(location__icontains=word)
                     | Q(next_action__icontains=word)
                 )
-    return _with_listing(qs).order_by("-submitted_at", "-id")
+    return _with_listing(qs, rows_only=True).order_by("-submitted_at", "-id")
 
 
 def my_concerns_for(scope: Scope) -> QuerySet[Concern]:
