@@ -549,20 +549,36 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             "first": plan.first_date,
             "last": plan.last_date,
         }
-        # 1. History of marks the file changes.
+        # 1. Changed marks updated, their history kept (one join: the old values
+        # come from the subquery, as RETURNING gives the new ones). Unchanged marks
+        # are not touched.
         cursor.execute(
             f"""
+            WITH changed AS (
+                UPDATE {mark} m
+                SET code = d.code, minutes_late = d.minutes_late, updated_at = %(now)s,
+                    import_job_id = %(job)s
+                FROM (
+                    SELECT o.id, o.code AS old_code, o.minutes_late AS old_minutes,
+                           t.code, t.minutes_late
+                    FROM {mark} o
+                    JOIN attendance_import_rows t
+                      ON t.learner_id = o.learner_id AND t.date = o.date AND t.session = o.session
+                    WHERE o.code <> t.code OR o.minutes_late IS DISTINCT FROM t.minutes_late
+                ) d
+                WHERE m.id = d.id
+                RETURNING m.school_id, m.learner_id, m.date, m.session, d.old_code,
+                          d.code AS new_code, d.old_minutes, d.minutes_late AS new_minutes
+            )
             INSERT INTO {change} (school_id, learner_id, date, session, old_code, new_code,
                 old_minutes_late, new_minutes_late, changed_at, changed_by_id, import_job_id)
-            SELECT m.school_id, m.learner_id, m.date, m.session, m.code, t.code,
-                   m.minutes_late, t.minutes_late, %(now)s, %(actor)s, %(job)s
-            FROM {mark} m
-            JOIN attendance_import_rows t
-              ON t.learner_id = m.learner_id AND t.date = m.date AND t.session = m.session
-            WHERE m.code <> t.code OR m.minutes_late IS DISTINCT FROM t.minutes_late
+            SELECT school_id, learner_id, date, session, old_code, new_code, old_minutes,
+                   new_minutes, %(now)s, %(actor)s, %(job)s
+            FROM changed
             """,  # noqa: S608 - table names are ours; values are parameters
             params,
         )
+        updated = cursor.rowcount
         # 2. Remove (and keep the history of) marks in the replaced range not in the file.
         cursor.execute(
             f"""
@@ -585,20 +601,7 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             params,
         )
         removed = cursor.rowcount
-        # 3. Changed marks updated (only those: an unchanged mark is not touched).
-        cursor.execute(
-            f"""
-            UPDATE {mark} m
-            SET code = t.code, minutes_late = t.minutes_late, updated_at = %(now)s,
-                import_job_id = %(job)s
-            FROM attendance_import_rows t
-            WHERE t.learner_id = m.learner_id AND t.date = m.date AND t.session = m.session
-              AND (m.code <> t.code OR m.minutes_late IS DISTINCT FROM t.minutes_late)
-            """,  # noqa: S608
-            params,
-        )
-        updated = cursor.rowcount
-        # 4. New marks. The lock above means no other import can add one meanwhile.
+        # 3. New marks. The lock above means no other import can add one meanwhile.
         cursor.execute(
             f"""
             INSERT INTO {mark} (school_id, learner_id, date, session, code, minutes_late,

@@ -92,6 +92,24 @@ def test_reimporting_a_week_replaces_it_and_keeps_the_history(world: Any, school
     assert Mark.objects.filter(learner=world.learner10).count() == 10, "learner10 untouched"
 
 
+def test_a_file_overlapping_imported_marks_updates_adds_and_keeps_the_history(
+    world: Any, school: Any
+) -> None:
+    run(world, week_csv(world))
+    next_monday = MONDAY + dt.timedelta(days=7)
+    data = week_csv(world, codes9="N\\/\\/\\/\\/\\").decode() + (
+        f"{world.learner9.upn},{next_monday},AM,/,\n{world.learner10.upn},{next_monday},PM,L,5\n"
+    )
+    outcome = run(world, data.encode())
+    assert outcome.plan.counts == {"created": 2, "updated": 1, "removed": 0, "unchanged": 19}
+    [change] = MarkChange.objects.all()
+    assert (change.learner, change.date, change.session) == (world.learner9, MONDAY, "AM")
+    assert (change.old_code, change.new_code, change.changed_by) == ("/", "N", world.user("admin"))
+    late = Mark.objects.get(learner=world.learner10, date=next_monday)
+    assert (late.code, late.minutes_late) == ("L", 5)
+    assert Mark.objects.count() == 22
+
+
 def test_reimport_leaves_other_learners_and_other_weeks_alone(world: Any, school: Any) -> None:
     run(world, week_csv(world))
     next_week = (
