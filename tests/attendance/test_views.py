@@ -349,3 +349,13 @@ def test_the_below_target_lists_link_to_the_learner_not_the_target(client: Any, 
     ):
         html = client.get(url).content.decode()
         assert f'href="{link}"' in html, url
+
+
+def test_the_dashboard_says_how_many_are_in_each_list(client: Any, world: Any) -> None:
+    _learners(world, 12)  # 60% each: persistent, not severe absence
+    sign_in(client, world.user("senco"), school=world.school)
+    html = client.get(reverse("attendance:dashboard")).content.decode()
+    assert "All 12 learners in persistent absence" in html
+    assert "The 10 with the lowest attendance." in html
+    assert "No learners in severe absence." in html
+    assert "in severe absence</a>" not in html
