@@ -29,6 +29,20 @@ Reading a file
   ``2012-03-04`` are fine; a name like ``-Smith`` is refused with a reason.
   ``formula_error(cell)`` is the check on its own.
 
+Very large files
+----------------
+``read_csv_columns(source, *, required, optional=(), max_bytes=None) -> CsvColumns``
+makes the same whole-file checks, then reads the data rows whole columns at
+a time (``columns.columns``: key → raw cells, or None when the file is not
+regular: a row wider or narrower than the header, a blank line, a broken
+quote). No line numbers: an importer that sets ``plans_columns = True`` and
+implements ``plan_columns(columns) -> Plan | None`` checks each distinct
+value of a column once (a year of marks is 570,000 rows but a few thousand
+distinct UPNs and a few hundred dates) and returns None for any file with a
+problem; ``run()`` then reads it row by row (``columns.table()``, exactly
+read_csv()), which reports every problem by line and column. The attendance
+marks import (attendance/imports.py) is the example.
+
 Errors
 ------
 ``RowError(line, column, reason)``: ``line`` None means the whole file;
@@ -108,6 +122,7 @@ from pastoral.imports.base import (
     Report,
 )
 from pastoral.imports.csvfile import (
+    CsvColumns,
     CsvRow,
     CsvTable,
     ImportFileError,
@@ -115,6 +130,7 @@ from pastoral.imports.csvfile import (
     formula_error,
     normalise_header,
     read_csv,
+    read_csv_columns,
 )
 from pastoral.imports.parse import CellError, parse_bool, parse_choice, parse_date, parse_int
 
@@ -122,6 +138,7 @@ __all__ = [
     "ApplyError",
     "CellError",
     "Change",
+    "CsvColumns",
     "CsvImporter",
     "CsvRow",
     "CsvTable",
@@ -136,4 +153,5 @@ __all__ = [
     "parse_date",
     "parse_int",
     "read_csv",
+    "read_csv_columns",
 ]

@@ -19,6 +19,7 @@ from pastoral.imports import (
     parse_bool,
     parse_date,
     read_csv,
+    read_csv_columns,
 )
 from pastoral.imports.parse import CellError
 from pastoral.models import Trust
@@ -174,3 +175,92 @@ def test_a_changed_preview_is_not_applied(db: Any) -> None:
     assert list(Trust.objects.values_list("name", flat=True)) == ["A"]
     fresh = TrustImporter().run(b"name\nA\nB\n", dry_run=True)
     assert TrustImporter().run(b"name\nA\nB\n", expect_fingerprint=fresh.fingerprint()).applied
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_it_reads_a_plain_file_column_by_column(newline: str) -> None:
+    data = newline.join(["UPN, Date of Birth ,Extra", "A1, 2012-03-04 ,x", "B2,-3,y"]) + newline
+    columns = read_csv_columns(data.encode(), required=["upn", "date_of_birth"])
+    assert columns.columns == {
+        "upn": ["A1", "B2"],
+        "date_of_birth": [" 2012-03-04 ", "-3"],  # raw: neither stripped nor checked
+        "extra": ["x", "y"],
+    }
+    assert columns.count == 2 and columns.ignored_columns == ["Extra"]
+    assert columns.headers["date_of_birth"] == "Date of Birth"
+    expected = read_csv(data.encode(), required=["upn", "date_of_birth"])
+    assert columns.table() == expected
+
+
+def test_quoted_cells_are_read_by_the_csv_reader() -> None:
+    columns = read_csv_columns(b'a,b\n"1,5",2\n3,"x\ny"\n', required=["a"])
+    assert columns.columns == {"a": ["1,5", "3"], "b": ["2", "x\ny"]}
+    assert columns.count == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\n1,2,3\n4,5\n",  # a wider row
+        b"a,b\n1\n4,5\n",  # a narrower row
+        b"a,b\n1,2\n\n4,5\n",  # a blank line
+        b'a,b\n"1,2\n4,5\n',  # a broken quote
+        b"a,b\r1,2\r4,5\r",  # old Mac line ends (left to the csv reader)
+        b"a\n1\n\n2\n",  # a blank line in a one-column file
+    ],
+)
+def test_an_irregular_file_has_no_columns(data: bytes) -> None:
+    columns = read_csv_columns(data, required=["a"])
+    if data.startswith(b"a,b\r"):
+        assert columns.columns == {"a": ["1", "4"], "b": ["2", "5"]}
+        return
+    assert columns.columns is None
+    if b'"1,2' in data:
+        with pytest.raises(ImportFileError):
+            columns.table()
+    else:
+        assert columns.table() == read_csv(data, required=["a"])
+
+
+def test_whole_file_problems_are_the_same_for_columns() -> None:
+    with pytest.raises(ImportFileError, match="empty"):
+        read_csv_columns(b"\xef\xbb\xbf  \n", required=["a"])
+    with pytest.raises(ImportFileError, match="Missing required column"):
+        read_csv_columns(b"b\n1\n", required=["a"])
+    with pytest.raises(ImportFileError, match="not UTF-8"):
+        read_csv_columns(b"a\n\xe9\n", required=["a"])
+    assert read_csv_columns(b"a,b\n", required=["a"]).columns == {"a": [], "b": []}
+
+
+class ColumnsTrustImporter(TrustImporter):
+    """Plans from whole columns unless a name is blank (then row by row)."""
+
+    plans_columns = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows_parsed = 0
+
+    def parse_row(self, row: Any, report: Any) -> str | None:
+        self.rows_parsed += 1
+        return super().parse_row(row, report)
+
+    def plan_columns(self, columns: Any) -> list[str] | None:
+        names = [name.strip() for name in columns.columns["name"]]
+        if not all(names):
+            return None
+        return self.plan(names, None)
+
+
+def test_an_importer_may_plan_from_whole_columns(db: Any) -> None:
+    fast = ColumnsTrustImporter()
+    outcome = fast.run(b"name\nA\n B \n")
+    assert outcome.applied and outcome.rows == 2 and fast.rows_parsed == 0
+    assert sorted(Trust.objects.values_list("name", flat=True)) == ["A", "B"]
+    slow = ColumnsTrustImporter()
+    outcome = slow.run(b"name\nC\n,\n", dry_run=True)
+    assert slow.rows_parsed == 1  # the blank row is skipped by the row-by-row reading
+    assert outcome.ok and [c.key for c in outcome.changes] == ["C"]
+    refused = ColumnsTrustImporter()
+    outcome = refused.run(b"name,x\nD,1\n ,2\n")
+    assert [str(e) for e in outcome.errors] == ["line 3, column name: is required and is blank"]
