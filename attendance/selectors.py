@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -361,6 +362,7 @@ _FIGURES = [
 _INT = "BIGINT"
 _FLOAT = "DOUBLE PRECISION"
 _LIST_PCTS = ["attendance_pct", "unauthorised_pct", "recent_pct", "before_pct", "fall"]
+_NO_TARGET = "CAST(NULL AS NUMERIC(5, 1)) AS target_percent"
 
 
 @dataclass(frozen=True)
@@ -373,6 +375,7 @@ class DashboardFigures:
     pa: list[dict[str, Any]]
     sa: list[dict[str, Any]]
     falls: list[dict[str, Any]]
+    below_target: list[dict[str, Any]]
 
 
 def _window_counts(window_start: dt.date) -> dict[str, Count]:
@@ -444,7 +447,7 @@ def _group_branch(
                COUNT(*) AS learners, CAST(SUM(has_marks) AS {_INT}) AS with_marks,
                {sums},
                CAST(SUM(pa) AS {_INT}) AS pa, CAST(SUM(sa) AS {_INT}) AS sa,
-               {nulls}
+               {nulls}, {_NO_TARGET}
         FROM s {f"WHERE {where}" if where else ""} {group}"""  # noqa: S608 (our own constants)
 
 
@@ -456,9 +459,37 @@ def _list_branch(kind: str, where: str, order: str) -> str:
         SELECT * FROM (
             SELECT '{kind}' AS kind, learner_id AS key, CAST(NULL AS VARCHAR(100)) AS label,
                    CAST(NULL AS {_INT}) AS sort, 1 AS learners, has_marks AS with_marks,
-                   {figures}, pa, sa, {pcts}
+                   {figures}, pa, sa, {pcts}, {_NO_TARGET}
             FROM s WHERE {where} ORDER BY {order} LIMIT %s
         ) AS {kind}_rows"""  # noqa: S608 (our own constants; the limit is a parameter)
+
+
+def _below_target_branch() -> str:
+    """The first `limit` active targets whose learner's attendance since the target
+    was set (to the end of the range) is below it, lowest first: below_target_for()."""
+    zeros = ", ".join(f"0 AS {n}" for n in _FIGURES if n not in ("possible", "attending"))
+    nulls = ", ".join(f"CAST(NULL AS {_FLOAT}) AS {n}" for n in _LIST_PCTS[1:])
+    return f"""
+        SELECT * FROM (
+            SELECT 'below_target' AS kind, learner_id AS key,
+                   CAST(NULL AS VARCHAR(100)) AS label, CAST(NULL AS {_INT}) AS sort,
+                   1 AS learners, 1 AS with_marks, possible, attending, {zeros},
+                   0 AS pa, 0 AS sa, attendance_pct, {nulls}, target_percent
+            FROM (
+                SELECT t.learner_id, t.target_percent, SUM(c.possible) AS possible,
+                       {_pct_sql("SUM(c.attending)", "SUM(c.possible)")} AS attendance_pct,
+                       SUM(c.attending) AS attending
+                FROM attendance_target t
+                JOIN l ON l.id = t.learner_id
+                JOIN attendance_mark tm
+                  ON tm.learner_id = t.learner_id AND tm.date >= t.start AND tm.date <= %s
+                LEFT JOIN c ON c.code = tm.code
+                WHERE t.school_id = %s AND t.status = %s
+                GROUP BY t.id, t.learner_id, t.target_percent
+            ) AS targets
+            WHERE possible > 0 AND attendance_pct < CAST(target_percent AS {_FLOAT})
+            ORDER BY attendance_pct, learner_id LIMIT %s
+        ) AS below_target_rows"""  # noqa: S608 (our own constants; values are parameters)
 
 
 def dashboard_figures_for(
@@ -472,7 +503,8 @@ def dashboard_figures_for(
     [start, end] of learners in scope. Per year: every learner in scope, their
     sessions, PA and SA counts. Per reg group: the learners with marks in range.
     The lists are ordered as on the list pages (flagged_rows), so "All ..."
-    continues where the dashboard stops.
+    continues where the dashboard stops; below target is below_target_for()'s
+    list (attendance since each active target was set, to `end`).
     """
     learners = learners_for(scope, Cap.VIEW_PROFILE).values(
         "id",
@@ -540,8 +572,10 @@ def dashboard_figures_for(
             _list_branch("pa", "pa = 1", "attendance_pct, learner_id"),
             _list_branch("sa", "sa = 1", "attendance_pct, learner_id"),
             _list_branch("falls", "fall > 0", "fall DESC, learner_id"),
+            _below_target_branch(),
         ]
         params += [limit, limit, limit]
+        params += [end, scope.school.pk, Target.Status.ACTIVE.value, limit]
     # The learners' statement is Django's own compiled query; every value is a parameter.
     sql = f"""
         WITH c (code, {", ".join(_FIGURES)}) AS ({code_table}),
@@ -591,9 +625,9 @@ def _figures_from_rows(
         return GroupRow(
             label=label,
             summary=summary(row),
-            pa=row["pa"] or 0,
-            sa=row["sa"] or 0,
-            learners=row[learners] or 0,
+            pa=row.get("pa") or 0,
+            sa=row.get("sa") or 0,
+            learners=row.get(learners) or 0,
         )
 
     by_kind: dict[str, list[dict[str, Any]]] = {}
@@ -608,6 +642,11 @@ def _figures_from_rows(
                 **{n: r[n] for n in _LIST_PCTS},
                 "is_pa": bool(r["pa"]),
                 "is_sa": bool(r["sa"]),
+                **(
+                    {"target_percent": _percent(r["target_percent"])}
+                    if kind == "below_target"
+                    else {}
+                ),
             }
             for r in by_kind.get(kind, [])
         ]
@@ -620,14 +659,18 @@ def _figures_from_rows(
         reg_groups=[group(r, r["label"], "with_marks") for r in regs],
         cohorts=[
             group((by_kind.get(kind if kind == "all" else f"c_{kind}") or [{}])[0], label)
-            if by_kind
-            else GroupRow(label=label, summary=summary({}))
             for kind, label in cohorts
         ],
         pa=listed("pa"),
         sa=listed("sa"),
         falls=listed("falls"),
+        below_target=listed("below_target"),
     )
+
+
+def _percent(value: Any) -> Decimal:
+    """A target's percentage as the model holds it (SQLite hands 95.0 back as 95)."""
+    return Decimal(str(value)).quantize(Decimal("0.1"))
 
 
 def year_rows_for(scope: Scope, start: dt.date, end: dt.date) -> list[GroupRow]:

@@ -51,10 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, start, end = _range(request)
     start, end = selectors.default_range(scope.school, start, end)
     figures = selectors.dashboard_figures_for(scope, start, end, limit=DASHBOARD_LIST)
-    below_target = list(selectors.below_target_for(scope, end=end)[:DASHBOARD_LIST])
     # The learners of all four lists in one query.
     pa, sa, falls, below_target = selectors.hydrate_lists(
-        figures.pa, figures.sa, figures.falls, below_target
+        figures.pa, figures.sa, figures.falls, figures.below_target
     )
     context = {
         "form": form,

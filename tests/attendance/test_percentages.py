@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -250,3 +251,39 @@ def test_the_dashboard_of_a_head_of_year_without_years_is_empty(world: Any) -> N
     assert figures.years == figures.reg_groups == figures.pa == figures.falls == []
     assert all(r.summary.no_sessions for r in figures.cohorts)
     assert figures.cohorts[0].label == "All learners in scope"
+
+
+def test_the_dashboard_below_target_list_is_the_list_pages(world: Any, senco_scope: Any) -> None:
+    from attendance.models import Target
+
+    learners = [LearnerFactory(year_group=world.year9) for _ in range(5)]
+    since = MONDAY + dt.timedelta(days=7)
+    # Since the target was set: 80%, 90%, 95% (target 95.5%), no sessions, 100%.
+    codes_since = [
+        ["/"] * 8 + ["N"] * 2,
+        ["/"] * 9 + ["I"],
+        ["/"] * 19 + ["N"],
+        ["X"] * 10,
+        ["/"] * 10,
+    ]
+    for learner, codes in zip(learners, codes_since, strict=True):
+        marks(learner, ["O"] * 10)  # the week before the target does not count
+        marks(learner, codes, start=since)
+        Target.objects.create(
+            school=world.school,
+            learner=learner,
+            target_percent=Decimal("95.5") if len(codes) == 20 else Decimal("95.0"),
+            baseline_percent=50,
+            start=since,
+            review_date=END,
+            owner=world.user("senco"),
+            created_by=world.user("senco"),
+        )
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, END)
+    listed = list(selectors.below_target_for(senco_scope, end=END))
+    assert [r["learner_id"] for r in figures.below_target] == [r["learner_id"] for r in listed]
+    assert [r["learner_id"] for r in listed] == [learners[0].pk, learners[1].pk, learners[2].pk]
+    for mine, theirs in zip(figures.below_target, listed, strict=True):
+        assert mine["attendance_pct"] == pytest.approx(theirs["attendance_pct"])
+        assert mine["target_percent"] == theirs["target_percent"]
+    assert [str(r["target_percent"]) for r in figures.below_target] == ["95.0", "95.0", "95.5"]
