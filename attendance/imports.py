@@ -21,9 +21,10 @@ Writing is bulk. On PostgreSQL, imports for one school take turns (an
 advisory lock until commit). When none of the file's learners has a mark in
 the file's date range (a fresh term or year), the rows are COPYed (psycopg 3
 `cursor.copy`, as pre-formatted text) straight into the marks table.
-Otherwise they are COPYed into a temporary table and merged: history rows by
-INSERT ... SELECT, removals by DELETE, then UPDATE of the changed marks and
-INSERT of the new ones. Elsewhere bulk_create / bulk_update in batches.
+Otherwise they are COPYed into a temporary table, joined once with the marks
+they replace, and merged: changed marks updated (their history kept in the
+same statement), marks the file no longer has removed (history kept), new
+marks inserted. Elsewhere bulk_create / bulk_update in batches.
 """
 
 from __future__ import annotations
@@ -540,7 +541,6 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
                 [plan.learner_ids, plan.dates, plan.sessions, plan.codes, plan.minutes]
             ):
                 copy.write(block)
-        cursor.execute("ANALYZE attendance_import_rows")
         params: dict[str, Any] = {
             "school": self.school.pk,
             "now": now,
@@ -548,48 +548,54 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             "job": self.job.pk if self.job else None,
             "first": plan.first_date,
             "last": plan.last_date,
+            "learners": sorted(set(plan.learner_ids)),
         }
-        # 1. Changed marks updated, their history kept (one join: the old values
-        # come from the subquery, as RETURNING gives the new ones). Unchanged marks
-        # are not touched.
+        # Each row beside the mark it replaces, if any: the one join of the
+        # marks table with the file; the steps below read this table.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE attendance_import_match ON COMMIT DROP AS
+            SELECT t.learner_id, t.date, t.session, t.code, t.minutes_late,
+                   m.id AS mark_id, m.code AS old_code, m.minutes_late AS old_minutes
+            FROM attendance_import_rows t
+            LEFT JOIN {mark} m
+              ON m.learner_id = t.learner_id AND m.date = t.date AND m.session = t.session
+             AND m.date >= %(first)s AND m.date <= %(last)s
+            """,  # noqa: S608 - table names are ours; values are parameters
+            params,
+        )
+        cursor.execute("ANALYZE attendance_import_match")
+        # 1. Changed marks updated, their history kept. Unchanged marks are not touched.
         cursor.execute(
             f"""
             WITH changed AS (
                 UPDATE {mark} m
-                SET code = d.code, minutes_late = d.minutes_late, updated_at = %(now)s,
+                SET code = x.code, minutes_late = x.minutes_late, updated_at = %(now)s,
                     import_job_id = %(job)s
-                FROM (
-                    SELECT o.id, o.code AS old_code, o.minutes_late AS old_minutes,
-                           t.code, t.minutes_late
-                    FROM {mark} o
-                    JOIN attendance_import_rows t
-                      ON t.learner_id = o.learner_id AND t.date = o.date AND t.session = o.session
-                    WHERE o.code <> t.code OR o.minutes_late IS DISTINCT FROM t.minutes_late
-                ) d
-                WHERE m.id = d.id
-                RETURNING m.school_id, m.learner_id, m.date, m.session, d.old_code,
-                          d.code AS new_code, d.old_minutes, d.minutes_late AS new_minutes
+                FROM attendance_import_match x
+                WHERE m.id = x.mark_id
+                  AND (x.old_code <> x.code OR x.old_minutes IS DISTINCT FROM x.minutes_late)
+                RETURNING m.school_id, m.learner_id, m.date, m.session, x.old_code, x.code,
+                          x.old_minutes, x.minutes_late
             )
             INSERT INTO {change} (school_id, learner_id, date, session, old_code, new_code,
                 old_minutes_late, new_minutes_late, changed_at, changed_by_id, import_job_id)
-            SELECT school_id, learner_id, date, session, old_code, new_code, old_minutes,
-                   new_minutes, %(now)s, %(actor)s, %(job)s
+            SELECT school_id, learner_id, date, session, old_code, code, old_minutes,
+                   minutes_late, %(now)s, %(actor)s, %(job)s
             FROM changed
-            """,  # noqa: S608 - table names are ours; values are parameters
+            """,  # noqa: S608
             params,
         )
         updated = cursor.rowcount
-        # 2. Remove (and keep the history of) marks in the replaced range not in the file.
+        # 2. Remove (and keep the history of) the learners' marks in the replaced
+        # range that the file does not have. Before 3, which adds marks in the range.
         cursor.execute(
             f"""
             WITH gone AS (
                 DELETE FROM {mark} m
-                WHERE m.learner_id IN (SELECT DISTINCT learner_id FROM attendance_import_rows)
+                WHERE m.learner_id = ANY(%(learners)s::bigint[])
                   AND m.date >= %(first)s AND m.date <= %(last)s
-                  AND NOT EXISTS (
-                      SELECT 1 FROM attendance_import_rows t
-                      WHERE t.learner_id = m.learner_id AND t.date = m.date
-                        AND t.session = m.session)
+                  AND NOT EXISTS (SELECT 1 FROM attendance_import_match x WHERE x.mark_id = m.id)
                 RETURNING m.school_id, m.learner_id, m.date, m.session, m.code, m.minutes_late
             )
             INSERT INTO {change} (school_id, learner_id, date, session, old_code, new_code,
@@ -601,21 +607,19 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             params,
         )
         removed = cursor.rowcount
-        # 3. New marks. The lock above means no other import can add one meanwhile.
+        # 3. New marks. The advisory lock means no other import adds one meanwhile.
         cursor.execute(
             f"""
             INSERT INTO {mark} (school_id, learner_id, date, session, code, minutes_late,
                 updated_at, import_job_id)
-            SELECT %(school)s, t.learner_id, t.date, t.session, t.code, t.minutes_late,
-                   %(now)s, %(job)s
-            FROM attendance_import_rows t
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {mark} m
-                WHERE m.learner_id = t.learner_id AND m.date = t.date AND m.session = t.session)
+            SELECT %(school)s, learner_id, date, session, code, minutes_late, %(now)s, %(job)s
+            FROM attendance_import_match
+            WHERE mark_id IS NULL
             """,  # noqa: S608
             params,
         )
         created = cursor.rowcount
+        cursor.execute("DROP TABLE attendance_import_match")
         cursor.execute("DROP TABLE attendance_import_rows")
         return {
             "created": created,
