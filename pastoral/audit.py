@@ -96,8 +96,11 @@ def record(
         actor = None
     with transaction.atomic():
         school_key = school.pk if school is not None else 0
-        head, _ = AuditChainHead.objects.get_or_create(school_key=school_key)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        # One locking read in the steady state; the head row is made on first use.
+        head = AuditChainHead.objects.select_for_update().filter(school_key=school_key).first()
+        if head is None:
+            AuditChainHead.objects.get_or_create(school_key=school_key)
+            head = AuditChainHead.objects.select_for_update().get(school_key=school_key)
         event = AuditEvent(
             school=school,
             seq=head.seq + 1,
