@@ -1,7 +1,8 @@
 """Reads for attendance, scoped to the person asking, computed in the database.
 
 Every percentage is an aggregate over marks (conditional Count over the code
-sets of attendance.codes) or raw SQL; nothing loops over marks in Python.
+sets of attendance.codes) or raw SQL (the dashboard's one statement joins the
+marks to the code table as a VALUES list); nothing loops over marks in Python.
 Statistics follow the DfE: attendance = present + approved educational
 activity; absence = authorised + unauthorised; all over *possible* sessions
 (codes X, Q, Y1-Y7, D, Z and # are not possible sessions). Persistent absence
@@ -376,6 +377,15 @@ class DashboardFigures:
     sa: list[dict[str, Any]]
     falls: list[dict[str, Any]]
     below_target: list[dict[str, Any]]
+
+    @property
+    def pa_count(self) -> int:
+        """Learners in scope in persistent absence (the cohort "All learners in scope")."""
+        return self.cohorts[0].pa
+
+    @property
+    def sa_count(self) -> int:
+        return self.cohorts[0].sa
 
 
 def _window_counts(window_start: dt.date) -> dict[str, Count]:

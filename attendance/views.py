@@ -66,9 +66,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sa": sa,
         "falls": falls,
         "below_target": below_target,
-        # Everyone in scope: the first row of the cohorts table.
-        "pa_total": figures.cohorts[0].pa,
-        "sa_total": figures.cohorts[0].sa,
+        "pa_total": figures.pa_count,
+        "sa_total": figures.sa_count,
         "limit": DASHBOARD_LIST,
     }
     services.attendance_list_viewed(
