@@ -249,9 +249,11 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         session = SESSION_EXACT.get(values.get("session", ""))
         if session is None:
             session = report.field(row, "session", parse_session, required=True)
-        code = codes.CODES.get(values.get("code", ""))
-        code = (
-            code.code if code is not None else report.field(row, "code", parse_code, required=True)
+        known = codes.CODES.get(values.get("code", ""))
+        code: str | None = (
+            known.code
+            if known is not None
+            else report.field(row, "code", parse_code, required=True)
         )
         minutes = None
         if values.get("minutes_late"):
@@ -264,7 +266,13 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
                     "minutes_late",
                     f"minutes late given for code {code}, which is not a late code (L or U)",
                 )
-        if learner_id is None or day is None or report.has_errors_on(row.line):
+        if (
+            learner_id is None
+            or day is None
+            or session is None
+            or code is None
+            or report.has_errors_on(row.line)
+        ):
             return None
         return MarkRow(row.line, upn, learner_id, day, session, code, minutes)
 

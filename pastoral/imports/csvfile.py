@@ -329,7 +329,7 @@ class CsvColumns:
 
     headers: dict[str, str]
     ignored_columns: list[str]
-    columns: dict[str, Sequence[str]] | None
+    columns: dict[str, list[str]] | None
     count: int
     text: str = field(repr=False)
     required: tuple[str, ...] = ()
