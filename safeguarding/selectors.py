@@ -509,7 +509,9 @@ def search_concerns(scope: Scope, params: dict[str, str]) -> QuerySet[Concern]:
             vector = SearchVector(
                 "description", "action_taken", "location", "next_action", config="english"
             )
-            qs = qs.annotate(search=vector).filter(
+            # alias(), not annotate(): the vector is for the filter (and its index),
+            # not worth computing again for every matching row in the SELECT list.
+            qs = qs.alias(search=vector).filter(
                 search=SearchQuery(text, config="english", search_type="websearch")
             )
         else:
