@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -369,8 +370,24 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             codes=list(map(code_of.__getitem__, cols["code"])),
             minutes=minutes,
         )
-        if len(set(zip(plan.learner_ids, plan.dates, plan.sessions, strict=True))) != count:
-            return None  # a repeated mark: the row-by-row path names both lines
+        # A repeated mark (the row-by-row path names both lines): each row's
+        # (learner, date, session) as one int, learner << 22 | day << 1 | PM,
+        # made by whole-column additions (a set of 500,000 ints, not of tuples).
+        base = min(day_of.values(), default=dt.date.min).toordinal()
+        learner_key = {raw: pk << 22 for raw, pk in learner_of.items()}
+        day_key = {raw: (day.toordinal() - base) << 1 for raw, day in day_of.items()}
+        session_key = {raw: int(session == "PM") for raw, session in session_of.items()}
+        keys = map(
+            operator.add,
+            map(
+                operator.add,
+                map(learner_key.__getitem__, cols["upn"]),
+                map(day_key.__getitem__, cols["date"]),
+            ),
+            map(session_key.__getitem__, cols["session"]),
+        )
+        if len(set(keys)) != count:
+            return None
         self._seen = count
         self._checked(ok=True)
         return plan
