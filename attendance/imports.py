@@ -20,7 +20,9 @@ row-by-row path, which reports every problem by line and column.
 Writing is bulk. On PostgreSQL, imports for one school take turns (an
 advisory lock until commit). When none of the file's learners has a mark in
 the file's date range (a fresh term or year), the rows are COPYed (psycopg 3
-`cursor.copy`, as pre-formatted text) straight into the marks table.
+`cursor.copy`, as pre-formatted text, sent by a writer thread so the next
+block is formatted while the database takes the last) straight into the
+marks table.
 Otherwise they are COPYed into a temporary table, joined once with the marks
 they replace, and merged: changed marks updated (their history kept in the
 same statement), marks the file no longer has removed (history kept), new
@@ -513,6 +515,8 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         )
 
     def _apply_postgresql(self, plan: MarksPlan) -> dict[str, int]:
+        from psycopg.copy import QueuedLibpqWriter
+
         now = timezone.now()
         mark = Mark._meta.db_table
         with connection.cursor() as cursor:
@@ -530,7 +534,8 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
                 # Nothing to compare, replace or keep the history of: every mark is new.
                 with cursor.cursor.copy(  # psycopg 3 cursor under Django's wrapper
                     f"COPY {mark} (school_id, learner_id, date, session, code, minutes_late,"
-                    " updated_at, import_job_id) FROM STDIN"
+                    " updated_at, import_job_id) FROM STDIN",
+                    writer=QueuedLibpqWriter(cursor.cursor),
                 ) as copy:
                     for block in copy_blocks(
                         [
@@ -552,6 +557,8 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         return counts
 
     def _merge_postgresql(self, cursor: Any, plan: MarksPlan, now: dt.datetime) -> dict[str, int]:
+        from psycopg.copy import QueuedLibpqWriter
+
         mark, change = Mark._meta.db_table, MarkChange._meta.db_table
         cursor.execute(
             "CREATE TEMP TABLE attendance_import_rows ("
@@ -560,7 +567,8 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
             ") ON COMMIT DROP"
         )
         with cursor.cursor.copy(
-            "COPY attendance_import_rows (learner_id, date, session, code, minutes_late) FROM STDIN"
+            "COPY attendance_import_rows (learner_id, date, session, code, minutes_late) FROM STDIN",
+            writer=QueuedLibpqWriter(cursor.cursor),
         ) as copy:
             for block in copy_blocks(
                 [plan.learner_ids, plan.dates, plan.sessions, plan.codes, plan.minutes]
