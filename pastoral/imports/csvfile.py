@@ -345,7 +345,10 @@ def _split_lines(text: str, width: int) -> list[list[str]] | None:
     """The data rows' cells, column by column, for the common plain file (no
     quotes, one line per row, every row as wide as the header); else None.
 
-    Without quotes, CSV is cells between commas, rows between line ends.
+    Without quotes, CSV is cells between commas, rows between line ends. The
+    whole body is split at once: each line end becomes a comma and a NUL
+    (load_text() refuses files with NULs), so the rows are regular exactly
+    when every `width`-th cell, and no other, starts with the NUL.
     """
     if '"' in text:
         return None
@@ -353,16 +356,23 @@ def _split_lines(text: str, width: int) -> list[list[str]] | None:
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    body = lines[1:]
+    start = text.find("\n")
+    body = text[start + 1 :] if start >= 0 else ""
+    if body.endswith("\n"):
+        body = body[:-1]
     if not body:
         return [[] for _ in range(width)]
-    if set(map(str.count, body, repeat(","))) != {width - 1} or (width == 1 and "" in body):
+    rows = body.count("\n") + 1
+    cells = body.replace("\n", ",\x00").split(",")
+    if len(cells) != rows * width or not all(
+        map(str.startswith, cells[width::width], repeat("\x00"))
+    ):
         return None
-    cells = ",".join(body).split(",")
-    return [cells[i::width] for i in range(width)]
+    columns = [cells[i::width] for i in range(width)]
+    columns[0] = "".join(columns[0]).split("\x00")
+    if width == 1 and "" in columns[0]:
+        return None  # a blank line
+    return columns
 
 
 def read_csv_columns(
@@ -379,11 +389,17 @@ def read_csv_columns(
     """
     text = load_text(source, max_bytes=max_bytes)
     required, optional = tuple(required), tuple(optional)
-    reader = _reader(text)
+    # The header alone when its line has no quote (no need to copy the whole text).
+    end = text.find("\n")
+    head = text if end < 0 or '"' in text[:end] else text[: end + 1]
+    reader = _reader(head)
     headers, positions, ignored = _header(reader, required, optional)
     width = len(positions)
     cells = _split_lines(text, width)
     if cells is None:
+        if head is not text:
+            reader = _reader(text)
+            next(reader)
         try:
             records = list(reader)
         except csv.Error:
