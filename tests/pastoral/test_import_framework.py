@@ -264,3 +264,15 @@ def test_an_importer_may_plan_from_whole_columns(db: Any) -> None:
     refused = ColumnsTrustImporter()
     outcome = refused.run(b"name,x\nD,1\n ,2\n")
     assert [str(e) for e in outcome.errors] == ["line 3, column name: is required and is blank"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"a,b\n1,2", b"a,b", b"a,b\n", b"a,b\r\n1,2\r\n3,", b"a,b,\n1,2,\n3,4,\n", b"a\n1\n2\n"],
+)
+def test_columns_hold_the_same_cells_as_the_rows(data: bytes) -> None:
+    columns = read_csv_columns(data, required=["a"])
+    table = read_csv(data, required=["a"])
+    assert columns.columns is not None and columns.count == len(table.rows)
+    for key, cells in columns.columns.items():
+        assert [c.strip() for c in cells] == [r.values[key] for r in table.rows]
