@@ -262,22 +262,28 @@ def timeline_entries_for(
     """
     if scope is None:
         return []
-    concern_qs = concerns_for(scope).filter(learner_links__learner=learner)
+    # The learner's concerns as a subquery (no join to multiply rows, no DISTINCT).
+    about = ConcernLearner.objects.filter(learner=learner).values("concern_id")
+    concern_qs = concerns_for(scope).filter(pk__in=about)
     if category_id:
-        concern_qs = concern_qs.filter(categories__id=category_id)
+        concern_qs = concern_qs.filter(
+            pk__in=Concern.categories.through.objects.filter(category_id=category_id).values(
+                "concern_id"
+            )
+        )
     if level:
         concern_qs = concern_qs.filter(level=level, full_access=True)
     # Value rows, not model instances: a learner with years of history has
     # hundreds of concerns, entries and actions, and the chronology shows them all.
     concerns = {
         pk: (occurred_at, level, full, description)
-        for pk, occurred_at, level, full, description in concern_qs.distinct().values_list(
+        for pk, occurred_at, level, full, description in concern_qs.order_by().values_list(
             "pk", "occurred_at", "level", "full_access", "description"
         )
     }
     categories: dict[int, list[str]] = {}
     for concern_id, name in (
-        Concern.categories.through.objects.filter(concern_id__in=concern_qs.values("pk"))
+        Concern.categories.through.objects.filter(concern_id__in=list(concerns))
         .order_by("category__order", "category__name")
         .values_list("concern_id", "category__name")
         if concerns
@@ -286,8 +292,17 @@ def timeline_entries_for(
         categories.setdefault(concern_id, []).append(name)
     # Subqueries rather than lists of ids: hundreds of ids as parameters cost
     # more to send than the database takes to find them again.
-    full_ids = concern_qs.filter(full_access=True).values("pk")
-    own_ids = concern_qs.filter(full_access=False).values("pk")
+    # Written with the access rule itself rather than the full_access annotation,
+    # which the database cannot match against an index.
+    full_q = _full_access_q(scope)
+    narrowed = concern_qs.order_by()
+    if scope.can(Cap.VIEW_ALL_RESTRICTED) and not category_id and not level:
+        # A DSL sees every concern about the learner in full: found through the
+        # learner's links alone, without visiting the concerns table again.
+        full_ids: Any = about
+    else:
+        full_ids = narrowed.filter(full_q).values("pk")
+    own_ids = narrowed.filter(author=scope.user).exclude(full_q).values("pk")
     out: list[TimelineEntry] = []
     # The detail URL of every concern has the same shape: reverse it once.
     url_shape = reverse("safeguarding:concern-detail", kwargs={"pk": 0}).replace("/0/", "/{}/")
@@ -348,6 +363,8 @@ def timeline_entries_for(
         author_name,
         author_email,
     ) in entry_rows:
+        if concern_id not in concerns:  # only what the viewer may see, as listed above
+            continue
         out.append(
             TimelineEntry(
                 when=created_at,
@@ -368,6 +385,8 @@ def timeline_entries_for(
         else []
     )
     for concern_id, created_at, kind, outcome, details in action_rows:
+        if concern_id not in concerns:
+            continue
         out.append(
             TimelineEntry(
                 when=created_at,
