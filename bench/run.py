@@ -288,9 +288,10 @@ def markdown(report: dict[str, Any]) -> str:
     lines += [
         "",
         "ratio = server median / raw SQL median (target ≤ 10×; ⚠ marks a page above it). "
-        "The raw SQL fetches the same rows with one hand-written query on the same connection; "
-        "for pages marked † it is the page's own main selector query, compiled by the ORM and "
-        "run directly (the floor for that page).",
+        "The raw SQL fetches the same rows with hand-written SQL on the same connection (one "
+        "query, or for the learner profile one statement per section, timed together), in "
+        "alternation with the page; for pages marked † it is the page's own main selector "
+        "query, compiled by the ORM and run directly (the floor for that page).",
         f"Whole run: {report['elapsed_s']:.0f} s. Load average (1/5/15 min) at start "
         f"{report['machine']['load_average_at_start']}, at end {report['load_average_at_end']} "
         f"on {report['machine']['cores']} cores: other work on the machine inflates the times.",
