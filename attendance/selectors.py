@@ -140,7 +140,13 @@ def annotate_learners(qs: QuerySet[Learner], start: dt.date, end: dt.date) -> Qu
     """
     in_range = FilteredRelation(
         "attendance_marks",
-        condition=Q(attendance_marks__date__gte=start, attendance_marks__date__lte=end),
+        # The school repeats what the learner implies, so that PostgreSQL can read
+        # the range from the (school, date) index for a whole school's learners.
+        condition=Q(
+            attendance_marks__date__gte=start,
+            attendance_marks__date__lte=end,
+            attendance_marks__school_id=F("school_id"),
+        ),
     )
     return (
         qs.annotate(range_marks=in_range)
