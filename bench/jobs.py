@@ -313,6 +313,28 @@ def _attendance_rows(school: Any, year: Any, upns: list[str]) -> list[tuple[str,
     return rows
 
 
+def _timed_copy(cursor: Any, table: str, blocks: list[str]) -> float:
+    """Seconds to COPY pre-formatted marks (tab-separated text blocks) into `table`."""
+    started = time.perf_counter()
+    with cursor.cursor.copy(
+        f"COPY {table} (school_id, learner_id, date, session, code, minutes_late, "  # noqa: S608
+        "updated_at) FROM STDIN"
+    ) as copy:
+        for block in blocks:
+            copy.write(block)
+    return time.perf_counter() - started
+
+
+def _deferred_checks_s() -> float:
+    """Seconds for the foreign-key checks deferred to commit so far (the bench rolls
+    back, so they are run here, as the commit would)."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return time.perf_counter() - started
+
+
 def _attendance_import_vs_copy(ctx: Any) -> dict[str, Any]:
     """Everything in one rolled-back transaction: the extra learners, the import of the
     year (a fresh range: the bench data has marks only for the current year), the
@@ -346,11 +368,7 @@ def _attendance_import_vs_copy(ctx: Any) -> dict[str, Any]:
                     created = outcome.plan.counts["created"]
                     # The marks table's foreign keys are checked at commit (deferred); the
                     # bench rolls back, so this is what the commit would add to the import.
-                    started = time.perf_counter()
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                    fk_s = time.perf_counter() - started
+                    fk_s = _deferred_checks_s()
         # The raw COPY's text is made before the clock starts: the floor is the
         # database's own work on the same rows.
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -366,14 +384,7 @@ def _attendance_import_vs_copy(ctx: Any) -> dict[str, Any]:
             cursor.execute(
                 "CREATE TEMP TABLE bench_mark (LIKE attendance_mark INCLUDING ALL) ON COMMIT DROP"
             )
-            started = time.perf_counter()
-            with cursor.cursor.copy(
-                "COPY bench_mark (school_id, learner_id, date, session, code, minutes_late, "
-                "updated_at) FROM STDIN"
-            ) as copy:
-                for block in blocks:
-                    copy.write(block)
-            copy_s = time.perf_counter() - started
+            copy_s = _timed_copy(cursor, "bench_mark", blocks)
             cursor.execute("SELECT count(*) FROM bench_mark WHERE code = %s", ["\\"])
             if cursor.fetchone()[0] == 0:
                 raise RuntimeError("the raw COPY lost the PM present marks")
@@ -390,18 +401,8 @@ def _attendance_import_vs_copy(ctx: Any) -> dict[str, Any]:
                     f"ALTER TABLE bench_mark_full ADD FOREIGN KEY ({column}) "  # noqa: S608
                     f"REFERENCES {target} (id) DEFERRABLE INITIALLY DEFERRED"
                 )
-            started = time.perf_counter()
-            with cursor.cursor.copy(
-                "COPY bench_mark_full (school_id, learner_id, date, session, code, "
-                "minutes_late, updated_at) FROM STDIN"
-            ) as copy:
-                for block in blocks:
-                    copy.write(block)
-            full_copy_s = time.perf_counter() - started
-            started = time.perf_counter()
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            full_copy_fk_s = time.perf_counter() - started
+            full_copy_s = _timed_copy(cursor, "bench_mark_full", blocks)
+            full_copy_fk_s = _deferred_checks_s()
         return {
             "school": school.name,
             "learners": len(upns),

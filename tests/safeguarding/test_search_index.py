@@ -14,6 +14,14 @@ from tests.safeguarding.helpers import log_concern, scope_of
 pytestmark = pytest.mark.django_db
 
 
+def _plan(qs: Any) -> str:
+    """PostgreSQL's plan for the queryset, as EXPLAIN prints it."""
+    with connection.cursor() as cursor:
+        sql, params = qs.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search and its index are PostgreSQL's"
 )
@@ -22,10 +30,8 @@ def test_the_free_text_search_uses_the_index(world: Any) -> None:
     log_concern(world, description="Fell over in the playground")
     qs = selectors.search_concerns(scope_of(world, "dsl"), {"q": "shouting home"})
     assert [c.description for c in qs] == ["Dad shouted at him on the way home"]
+    plan = _plan(qs)
     with connection.cursor() as cursor:
-        sql, params = qs.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'safeguarding_concern_search_gin'"
         )
@@ -48,8 +54,5 @@ def test_a_big_school_s_search_reads_the_index(world: Any) -> None:
         cursor.execute("ANALYZE safeguarding_concern")
     qs = selectors.search_concerns(scope_of(world, "dsl"), {"q": "frightening"})
     assert [c.description for c in qs] == ["Disclosed a frightening incident at home"]
-    with connection.cursor() as cursor:
-        sql, params = qs.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = _plan(qs)
     assert "safeguarding_concern_search_gin" in plan, plan
