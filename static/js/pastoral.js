@@ -12,6 +12,14 @@
       }
     }
   });
+  // A refused submission (422, pastoral/forms.py) carries the form with its
+  // errors: show it like any other answer.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // A session that expired mid-request: htmx gets 401 with HX-Redirect.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;

@@ -7,19 +7,19 @@ roll back together. Secrets are masked before they reach the row.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 
 from pastoral.access import Cap, Scope, require
+from pastoral.audit import context
+from pastoral.audit.context import client_ip as client_ip
 from pastoral.models import AuditChainHead, AuditEvent, Learner, Membership, School, User
 
 GENESIS = "0" * 64
@@ -51,22 +51,6 @@ def _mask(changes: Mapping[str, Any]) -> dict[str, Any]:
     return masked
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address. Behind the TLS proxy (SECURE_PROXY_SSL_HEADER set)
-    REMOTE_ADDR is the proxy, so the last X-Forwarded-For hop (the one our
-    proxy appended, not one the client could forge) is used instead."""
-    if request is None:
-        return None
-    candidate = request.META.get("REMOTE_ADDR") or ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
-
-
 def record(
     action: str,
     *,
@@ -77,7 +61,7 @@ def record(
     object_id: str | int = "",
     learner: Learner | None = None,
     changes: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    request: HttpRequest | None = None,  # ignored: facts come from audit.context
 ) -> AuditEvent:
     """Append one event to the school's chain and return it.
 
@@ -94,6 +78,7 @@ def record(
         actor_label = actor.email
     elif actor is not None:
         actor = None
+    facts = context.current()
     with transaction.atomic():
         school_key = school.pk if school is not None else 0
         # One locking read in the steady state; the head row is made on first use.
@@ -113,14 +98,55 @@ def record(
             learner=learner,
             # Round-trip through JSON so the hash covers exactly what is stored.
             changes=json.loads(json.dumps(_mask(changes or {}), default=str)),
-            ip=client_ip(request),
-            user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request else ""),
+            ip=facts.ip,
+            user_agent=facts.user_agent,
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()
         event.save()
         AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, last_hash=event.hash)
     return event
+
+
+READ_SUFFIXES = (".viewed", ".searched", ".listed")
+
+
+def viewed(
+    scope: Scope,
+    obj: models.Model | None = None,
+    *,
+    action: str | None = None,
+    learners: Iterable[Learner] = (),
+    **details: Any,
+) -> list[AuditEvent]:
+    """Record that `scope.user` saw case data: the one call every page that
+    shows case data makes, once, after it has what it shows (never for a
+    refused or invalid request).
+
+    `action` defaults to "<app>.<model>.viewed" of `obj`; lists and searches
+    pass their own ("safeguarding.concerns.searched"). One event per learner
+    in `learners` (or `obj` itself when it is a learner), so each child's
+    "who has seen this" history is complete; `details` are stored as the
+    event's changes (filters, page number).
+    """
+    if action is None:
+        if obj is None:
+            raise ValueError("audit.viewed needs an object or an action name")
+        action = f"{obj._meta.app_label}.{obj._meta.model_name}.viewed"
+    if not action.endswith(READ_SUFFIXES):
+        raise ValueError(f"audit.viewed records reads only, not {action!r}")
+    people = list(learners) or ([obj] if isinstance(obj, Learner) else [None])
+    return [
+        record(
+            action,
+            actor=scope.user,
+            school=scope.school,
+            obj=obj,
+            learner=learner,
+            changes=details,
+        )
+        for learner in people
+    ]
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
