@@ -43,6 +43,7 @@ fmt: install
 
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  AUDIT_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  ALLOWED_HOSTS=pastoral.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 # make bench BENCH_ARGS="--repeat 10 --only learner"; make load LOAD_ARGS="--users 20 --duration 30"

@@ -9,6 +9,7 @@ class PastoralConfig(AppConfig):
     def ready(self) -> None:
         from pastoral import nav
         from pastoral.access import Cap
+        from pastoral.audit import tasks  # noqa: F401  (registers the audit beat jobs)
 
         nav.register(nav.NavItem("Learners", "pastoral:learner-list", order=10))
         nav.register(

@@ -169,6 +169,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORT_EXPIRY_HOURS = env_int("REPORT_EXPIRY_HOURS", 24, minimum=1)
 
+# The audit trail's MAC key (HMAC-SHA-256). Kept in the environment, never in
+# the database: someone who can write to the database but has not got this key
+# cannot forge a chain that verify_audit accepts. Required when DEBUG is off;
+# in development a key is derived from SECRET_KEY. Rotating: set the new key in
+# AUDIT_KEY and move the old one into AUDIT_PREVIOUS_KEYS (comma-separated), so
+# that events signed with it still verify; the next event records the rotation.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off.")
+    AUDIT_KEY = "development-audit-key:" + SECRET_KEY
+elif not DEBUG and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY must be at least 32 characters when DEBUG is off.")
+AUDIT_PREVIOUS_KEYS = env_list("AUDIT_PREVIOUS_KEYS", [])
+# Signed checkpoints of every chain's end, kept outside the database
+# (pastoral/audit/checkpoints.py): a directory (ideally another disk or a
+# write-once mount) and/or e-mail to each school's DSLs. Both may be set.
+AUDIT_CHECKPOINT_DIR = env_str(
+    "AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints") if DEBUG else ""
+)
+AUDIT_CHECKPOINT_EMAIL_DSLS = env_bool("AUDIT_CHECKPOINT_EMAIL_DSLS", False)
+AUDIT_CHECKPOINT_HOUR = env_int("AUDIT_CHECKPOINT_HOUR", 2, minimum=0)
+AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 5, minimum=1)
+
 # Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
 REDIS_URL = env_str("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -198,6 +222,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Generated reports: delete files past REPORT_EXPIRY_HOURS (pastoral/reports/tasks.py).
     "expire-reports": {"task": "reports.expire_reports", "schedule": 3600.0},
+    # Read events are appended unsealed; this seals them into their school's chain.
+    "audit-seal": {"task": "audit.seal", "schedule": float(AUDIT_SEAL_SECONDS)},
+    "audit-checkpoint": {
+        "task": "audit.checkpoint",
+        "schedule": crontab(hour=AUDIT_CHECKPOINT_HOUR, minute=17),
+    },
 }
 
 CACHES = {

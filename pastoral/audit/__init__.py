@@ -1,8 +1,11 @@
-"""Writing to the audit trail.
+"""Writing to and reading the audit trail.
 
-Every service that creates, changes, views or exports case data calls
-record() inside its own transaction, so the event and the change commit or
-roll back together. Secrets are masked before they reach the row.
+Every service that creates, changes or exports case data calls record()
+inside its own transaction, so the event and the change commit or roll back
+together; every page that shows case data calls viewed() once, on success.
+Secrets are masked before they reach the row. How events are chained, sealed
+and verified: pastoral/audit/chain.py; checkpoints kept outside the database:
+pastoral/audit/checkpoints.py.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Cast
-from django.http import HttpRequest
 from django.utils import timezone
 
 from pastoral.access import Cap, Scope, require
-from pastoral.audit import context
+from pastoral.audit import chain, context
+from pastoral.audit.chain import GENESIS as GENESIS
+from pastoral.audit.chain import seal as seal
+from pastoral.audit.chain import verify_chain as verify_chain
 from pastoral.audit.context import client_ip as client_ip
-from pastoral.models import AuditChainHead, AuditEvent, Learner, Membership, School, User
+from pastoral.models import AuditEvent, Learner, Membership, School, User
 
-GENESIS = "0" * 64
 # A changed field is masked when a word of its name is one of these (so
 # "new_password" and "otp_secret" are, "key_worker" and "monkey" are not), or
 # its name ends in "key" ("api_key", "secret_key").
@@ -51,23 +55,17 @@ def _mask(changes: Mapping[str, Any]) -> dict[str, Any]:
     return masked
 
 
-def record(
+def _event(
     action: str,
     *,
     actor: User | None,
     school: School | None,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    learner: Learner | None = None,
-    changes: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,  # ignored: facts come from audit.context
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str | int,
+    learner: Learner | None,
+    changes: Mapping[str, Any] | None,
 ) -> AuditEvent:
-    """Append one event to the school's chain and return it.
-
-    `action` is a dotted name such as "safeguarding.concern.viewed".
-    `changes` maps field names to values or to {"from": .., "to": ..}.
-    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -79,36 +77,56 @@ def record(
     elif actor is not None:
         actor = None
     facts = context.current()
-    with transaction.atomic():
-        school_key = school.pk if school is not None else 0
-        # One locking read in the steady state; the head row is made on first use.
-        head = AuditChainHead.objects.select_for_update().filter(school_key=school_key).first()
-        if head is None:
-            AuditChainHead.objects.get_or_create(school_key=school_key)
-            head = AuditChainHead.objects.select_for_update().get(school_key=school_key)
-        event = AuditEvent(
-            school=school,
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor=actor,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id) if object_id != "" else "",
-            learner=learner,
-            # Round-trip through JSON so the hash covers exactly what is stored.
-            changes=json.loads(json.dumps(_mask(changes or {}), default=str)),
-            ip=facts.ip,
-            user_agent=facts.user_agent,
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, last_hash=event.hash)
-    return event
+    return AuditEvent(
+        school=school,
+        created_at=timezone.now(),
+        actor=actor,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id != "" else "",
+        learner=learner,
+        # Round-trip through JSON so the MAC covers exactly what is stored.
+        changes=json.loads(json.dumps(_mask(changes or {}), default=str)),
+        ip=facts.ip,
+        user_agent=facts.user_agent,
+    )
 
 
-READ_SUFFIXES = (".viewed", ".searched", ".listed")
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    school: School | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    learner: Learner | None = None,
+    changes: Mapping[str, Any] | None = None,
+    request: object = None,  # TODO(wave): removed once no caller passes it
+) -> AuditEvent:
+    """Append one event to the school's trail and return it.
+
+    `action` is a dotted name such as "safeguarding.concern.created".
+    `changes` maps field names to values or to {"from": .., "to": ..}. The
+    address and user agent come from the request being served
+    (pastoral.audit.context). A write's event is chained at once, in the
+    caller's transaction; a read's (.viewed/.searched/.listed) is inserted
+    unsealed and sealed into the chain shortly after (pastoral.audit.chain).
+    """
+    event = _event(
+        action,
+        actor=actor,
+        school=school,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        learner=learner,
+        changes=changes,
+    )
+    if chain.is_read(action):
+        return chain.append_unsealed([event])[0]
+    return chain.append_chained(event)
 
 
 def viewed(
@@ -121,7 +139,7 @@ def viewed(
 ) -> list[AuditEvent]:
     """Record that `scope.user` saw case data: the one call every page that
     shows case data makes, once, after it has what it shows (never for a
-    refused or invalid request).
+    refused or invalid request). It takes no lock and writes one INSERT.
 
     `action` defaults to "<app>.<model>.viewed" of `obj`; lists and searches
     pass their own ("safeguarding.concerns.searched"). One event per learner
@@ -133,20 +151,22 @@ def viewed(
         if obj is None:
             raise ValueError("audit.viewed needs an object or an action name")
         action = f"{obj._meta.app_label}.{obj._meta.model_name}.viewed"
-    if not action.endswith(READ_SUFFIXES):
+    if not chain.is_read(action):
         raise ValueError(f"audit.viewed records reads only, not {action!r}")
-    people = list(learners) or ([obj] if isinstance(obj, Learner) else [None])
-    return [
-        record(
+    people: list[Learner | None] = list(learners) or ([obj] if isinstance(obj, Learner) else [None])
+    return chain.append_unsealed(
+        _event(
             action,
             actor=scope.user,
             school=scope.school,
             obj=obj,
+            object_type="",
+            object_id="",
             learner=learner,
             changes=details,
         )
         for learner in people
-    ]
+    )
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -156,64 +176,6 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
-
-
-def _chain_keys() -> list[int]:
-    """Every chain that has a head or any event: a row inserted for a school
-    that never had a chain still has to be looked at."""
-    heads = set(AuditChainHead.objects.values_list("school_key", flat=True))
-    schools = set(AuditEvent.objects.order_by().values_list("school_id", flat=True).distinct())
-    return sorted(heads | {key or 0 for key in schools})
-
-
-def verify_chain(school_key: int | None = None) -> tuple[int, str | None]:
-    """Check every chain (or one). Returns (events checked, first problem or None).
-
-    Each event must carry the next sequence number of its school, link to the
-    hash of the event before it, and hash to its own stored hash; the chain head
-    must point at the last event. So an altered row, a removed row (anywhere,
-    including the end) and a row inserted or reordered behind the application's
-    back each break the chain at a named event.
-    """
-    keys = _chain_keys() if school_key is None else [school_key]
-    heads = {h.school_key: h for h in AuditChainHead.objects.filter(school_key__in=keys)}
-    checked = 0
-    for key in keys:
-        qs = (
-            AuditEvent.objects.filter(school__isnull=True)
-            if key == 0
-            else AuditEvent.objects.filter(school_id=key)
-        )
-        prev = GENESIS
-        expected_seq = 1
-        head = heads.get(key)
-        for event in qs.order_by("seq", "id").iterator(chunk_size=2000):
-            checked += 1
-            label = f"event id={event.pk} (school {key or '-'}, seq {event.seq}, {event.action})"
-            if event.seq != expected_seq:
-                what = "removed" if event.seq > expected_seq else "inserted"
-                return (
-                    checked,
-                    f"{label}: expected seq {expected_seq}; an event was {what} before it",
-                )
-            if event.prev_hash != prev:
-                return (
-                    checked,
-                    f"{label}: does not link to the previous event (reordered or inserted)",
-                )
-            if event.compute_hash() != event.hash:
-                return checked, f"{label}: contents do not match its hash (altered)"
-            if head is None or event.seq > head.seq:
-                return checked, f"{label}: is beyond the end of its chain (inserted)"
-            prev = event.hash
-            expected_seq += 1
-        if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
-            return (
-                checked,
-                f"chain of school {key or '-'}: ends at seq {expected_seq - 1} but its head "
-                f"records seq {head.seq}; the last event(s) were removed",
-            )
-    return checked, None
 
 
 # --- reading the trail (the DSL's audit screens) -----------------------------

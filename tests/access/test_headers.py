@@ -85,6 +85,7 @@ def test_check_deploy_is_clean() -> None:
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "pastoral.example.org",
         "DATABASE_URL": "sqlite:////tmp/pastoral-check-deploy.sqlite3",
     }

@@ -46,6 +46,7 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
+    "AUDIT_KEY": secrets.token_urlsafe(48),
     "ALLOWED_HOSTS": "pastoral.example.org",
 }
 
@@ -62,6 +63,8 @@ PRODUCTION = {
         ({"DEBUG": "1", "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"DEBUG": "0", "ALLOWED_HOSTS": "pastoral.example.org"}, "SECRET_KEY"),
         ({**PRODUCTION, "SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}, "AUDIT_KEY"),
+        ({**PRODUCTION, "AUDIT_KEY": "short"}, "AUDIT_KEY"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(
