@@ -33,5 +33,7 @@ class Command(BaseCommand):
         if written.emails:
             where.append(f"{written.emails} school(s)' DSLs by e-mail")
         self.stdout.write(
-            self.style.SUCCESS(f"Checkpoint of {written.chains} chain(s) written: {', '.join(where)}")
+            self.style.SUCCESS(
+                f"Checkpoint of {written.chains} chain(s) written: {', '.join(where)}"
+            )
         )
