@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint fmt bench load check-deploy clean demo-reset
+.PHONY: install run test lint fmt bench bench-audit load check-deploy clean demo-reset
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Pastoral needs Python 3.11 or newer"'
@@ -55,6 +55,10 @@ bench: install
 
 load: install
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# Audited views per second and the DSL inbox under 16 clients (PostgreSQL).
+bench-audit: install
+	$(PY) bench/audit.py $(BENCH_ARGS)
 
 demo-reset:
 	rm -f db.sqlite3

@@ -29,6 +29,7 @@ BENCH_URL = os.environ.get(
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", "/tmp/pastoral-bench-static"))
 # Fixed and long: the benchmark runs with DEBUG off, which demands a real key.
 BENCH_SECRET = "bench-only-" + "k" * 60
+BENCH_AUDIT_KEY = "bench-only-audit-" + "a" * 40
 APPS_WITH_DEMO = ["pastoral", "attendance", "safeguarding", "caseload"]
 
 
@@ -41,6 +42,8 @@ def bench_env(**extra: str) -> dict[str, str]:
             "DATABASE_URL": BENCH_URL,
             "DEBUG": "0",
             "SECRET_KEY": BENCH_SECRET,
+            "AUDIT_KEY": BENCH_AUDIT_KEY,
+            "AUDIT_CHECKPOINT_DIR": "",
             "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",

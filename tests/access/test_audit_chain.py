@@ -529,3 +529,50 @@ def test_a_served_page_view_carries_the_address_and_user_agent(world: Any, clien
 )
 def test_it_masks_by_field_name(name: str, secret: bool) -> None:
     assert audit._mask({name: "x"}) == {name: audit.MASK if secret else "x"}
+
+
+# --- upgrading a trail written before keyed MACs ------------------------------------
+
+
+def test_the_upgrade_re_signs_an_old_chain_only_as_far_as_it_verifies(world: Any) -> None:
+    import hashlib
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    upgrade = importlib.import_module("pastoral.migrations.0006_audit_triggers_and_rekey")
+    events = [
+        audit.record("pastoral.learner.changed", actor=world.user("dsl"), school=world.school)
+        for _ in range(4)
+    ]
+    # Rewrite them as the old code wrote them: plain SHA-256, no key id; then
+    # alter the third behind the app's back, as if before the upgrade.
+    with behind_the_apps_back() as cursor:
+        prev = chain.GENESIS
+        for event in events:
+            event.prev_hash, event.key_id = prev, ""
+            old = hashlib.sha256(upgrade._payload(event).encode()).hexdigest()
+            cursor.execute(
+                "UPDATE pastoral_auditevent SET prev_hash = %s, hash = %s, key_id = '' "
+                "WHERE id = %s",
+                [prev, old, event.pk],
+            )
+            prev = old
+        cursor.execute(
+            "UPDATE pastoral_auditchainhead SET last_hash = %s, key_id = '' WHERE school_key = %s",
+            [prev, world.school.pk],
+        )
+        cursor.execute(
+            "UPDATE pastoral_auditevent SET action = 'pastoral.learner.hidden' WHERE id = %s",
+            [events[2].pk],
+        )
+        # rekey() needs only the editor's connection (SQLite refuses a schema
+        # editor inside the test's transaction).
+        upgrade.rekey(apps, SimpleNamespace(connection=connection))
+    key_id, _ = keys.current()
+    after = list(AuditEvent.objects.filter(school=world.school).order_by("seq"))
+    assert [e.key_id for e in after] == [key_id, key_id, "", ""]
+    # The re-signed part verifies; the altered event is named, not laundered.
+    with pytest.raises(CommandError, match=rf"event id={events[2].pk} "):
+        _verify()
