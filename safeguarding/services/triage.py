@@ -117,6 +117,28 @@ def concern_link(*, scope: Scope, concern: Concern, other_reference: str) -> Con
     return link
 
 
+def _status_change(
+    *,
+    scope: Scope,
+    concern: Concern,
+    version: int,
+    reason: str,
+    kind: str,
+    action: str,
+    **fields: Any,
+) -> Concern:
+    """Close or reopen: the versioned update, its entry with the reason, its audit."""
+    versioned_update(concern, version, **fields)
+    ConcernEntry.objects.create(
+        concern=concern, kind=kind, author=scope.user, reason=reason.strip()[:300]
+    )
+    record_each(
+        action, scope=scope, concern=concern, obj=concern, changes={"reason": reason.strip()}
+    )
+    concern.refresh_from_db()
+    return concern
+
+
 @transaction.atomic
 def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) -> Concern:
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
@@ -124,28 +146,17 @@ def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) 
         raise ValidationError({"reason": "This concern is already closed."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is being closed."})
-    versioned_update(
-        concern,
-        version,
+    return _status_change(
+        scope=scope,
+        concern=concern,
+        version=version,
+        reason=reason,
+        kind=ConcernEntry.Kind.CLOSED,
+        action="safeguarding.concern.closed",
         status=Concern.Status.CLOSED,
         closed_at=timezone.now(),
         close_reason=reason.strip()[:300],
     )
-    ConcernEntry.objects.create(
-        concern=concern,
-        kind=ConcernEntry.Kind.CLOSED,
-        author=scope.user,
-        reason=reason.strip()[:300],
-    )
-    record_each(
-        "safeguarding.concern.closed",
-        scope=scope,
-        concern=concern,
-        obj=concern,
-        changes={"reason": reason.strip()},
-    )
-    concern.refresh_from_db()
-    return concern
 
 
 @transaction.atomic
@@ -155,19 +166,14 @@ def concern_reopen(*, scope: Scope, concern: Concern, version: int, reason: str)
         raise ValidationError({"reason": "This concern is not closed."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why it is being reopened."})
-    versioned_update(concern, version, status=Concern.Status.OPEN, closed_at=None, close_reason="")
-    ConcernEntry.objects.create(
-        concern=concern,
-        kind=ConcernEntry.Kind.REOPENED,
-        author=scope.user,
-        reason=reason.strip()[:300],
-    )
-    record_each(
-        "safeguarding.concern.reopened",
+    return _status_change(
         scope=scope,
         concern=concern,
-        obj=concern,
-        changes={"reason": reason.strip()},
+        version=version,
+        reason=reason,
+        kind=ConcernEntry.Kind.REOPENED,
+        action="safeguarding.concern.reopened",
+        status=Concern.Status.OPEN,
+        closed_at=None,
+        close_reason="",
     )
-    concern.refresh_from_db()
-    return concern
