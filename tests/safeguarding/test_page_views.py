@@ -3,18 +3,21 @@ is not a view; a GET writes nothing (the categories exist before the first page)
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from pastoral.models import AuditEvent
+from safeguarding import selectors, services
 from safeguarding.models import DEFAULT_CATEGORIES, Category
 from tests.conftest import sign_in
 from tests.factories import SchoolFactory
-from tests.safeguarding.helpers import EXE_BYTES, log_concern, pdf
+from tests.safeguarding.helpers import EXE_BYTES, log_concern, pdf, scope_of
 
 VIEWED = "safeguarding.concern.viewed"
 
@@ -112,3 +115,28 @@ def test_the_migration_gives_schools_without_categories_the_defaults(world: Any)
     assert list(own) == ["County lines"]
     made = Category.objects.filter(school=world.other_school).values_list("name", flat=True)
     assert list(made) == DEFAULT_CATEGORIES
+
+
+def test_a_refused_outcome_or_investigation_answers_422_and_records_no_view(
+    world: Any, client: Any
+) -> None:
+    concern = log_concern(world)
+    dsl = scope_of(world, "dsl")
+    action = services.action_record(
+        scope=dsl,
+        concern=selectors.concern_for(dsl, concern.pk),
+        kind="parent",
+        details="Rang mum",
+        outcome="",
+        taken_on=timezone.localdate(),
+        follow_up_due=timezone.localdate() + dt.timedelta(days=3),
+    )
+    sign_in(client, world.user("dsl"), school=world.school)
+    outcome = client.post(reverse("safeguarding:action-outcome", args=[action.pk]), {})
+    assert outcome.status_code == 422 and "Write the outcome." in outcome.content.decode()
+    investigation = client.post(
+        reverse("safeguarding:investigation-new", args=[concern.pk]), {"title": ""}
+    )
+    assert investigation.status_code == 422
+    assert investigation.context["investigation_form"].errors
+    assert _views(concern) == 0
