@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from pastoral import nav
 from pastoral.access import Cap, Scope, learner_or_404, roles_label
-from pastoral.models import Agency
 from pastoral.reports import registry
 from pastoral.reports.models import ReportJob
 from pastoral.reports.printing import (
@@ -37,11 +36,6 @@ SECTIONS = [
     ("concerns", "Concerns, with actions and outcomes"),
     ("actions", "Summary of actions and referrals"),
 ]
-
-
-def agency_choices(scope: Scope) -> list[Agency]:
-    """The school's outside agencies, for the report's addressee."""
-    return list(Agency.objects.filter(school=scope.school).order_by("name"))
 
 
 def may_include_restricted(scope: Scope) -> bool:

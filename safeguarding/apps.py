@@ -6,8 +6,14 @@ class SafeguardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from pastoral import nav
         from pastoral.access import Cap
+        from pastoral.models import School
+        from safeguarding.services import school_created
+
+        post_save.connect(school_created, sender=School, dispatch_uid="safeguarding.school_created")
 
         nav.register(
             nav.NavItem("Log a concern", "safeguarding:concern-new", order=20, cap=Cap.LOG_CONCERN)

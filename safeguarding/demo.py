@@ -184,7 +184,7 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
     rng = random.Random(f"safeguarding-{ctx.rng.random()}-{school.urn}")
     today = ctx.today
     now = timezone.now()
-    categories_ensure(school_id=school.pk)
+    categories_ensure(school=school)
     categories = {c.name: c for c in Category.objects.filter(school=school)}
     names = list(TEXT)
     weights = [4, 10, 3, 3, 1, 6, 6, 14, 12, 4, 2, 6, 1, 3, 10, 9, 4, 8, 2]

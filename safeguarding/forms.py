@@ -125,7 +125,9 @@ class ConcernForm(forms.Form):
         ]
         self.fields["alerted"].choices = [
             (u.pk, u.full_name)
-            for u in selectors.staff_for(scope).exclude(pk=scope.user.pk).only("pk", "full_name")
+            for u in selectors.colleagues_for(scope)
+            .exclude(pk=scope.user.pk)
+            .only("pk", "full_name")
         ]
         # Learner choices are validated against the school directory by the service;
         # the picker posts ids, so accept any integer here.
@@ -252,7 +254,7 @@ class ShareForm(_Prefixed, forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = [("", "— choose —")] + [
-            (u.pk, u.full_name) for u in selectors.staff_for(scope).exclude(pk=scope.user.pk)
+            (u.pk, u.full_name) for u in selectors.colleagues_for(scope).exclude(pk=scope.user.pk)
         ]
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
+from pastoral.forms import INVALID_STATUS
 from pastoral.reports import services as reports
 from pastoral.reports.forms import CPTransferForm
 from pastoral.reports.models import CPFileTransfer
@@ -64,7 +65,7 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "transfers": cp_transfers_of_learner(scope, learner),
         },
-        status=422 if request.method == "POST" else 200,
+        status=INVALID_STATUS if request.method == "POST" else 200,
     )
 
 
@@ -91,5 +92,5 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "safeguarding/transfer_agency.html",
         {"learner": learner, "form": form, "may_restricted": may_include_restricted(scope)},
-        status=422 if request.method == "POST" else 200,
+        status=INVALID_STATUS if request.method == "POST" else 200,
     )

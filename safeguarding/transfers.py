@@ -30,7 +30,6 @@ from pastoral.reports.printing import (
     learner_facts,
     total_entries,
 )
-from pastoral.reports.selectors import cp_transfers_of_learner
 from safeguarding.models import Attachment, Concern, ConcernAction, ConcernEntry
 from safeguarding.selectors import cp_chronology_for
 
@@ -266,11 +265,6 @@ registry.register(
         estimate=estimate_cp_file,
     )
 )
-
-
-def learner_transferred(scope: Scope, learner: Any) -> bool:
-    """True once the learner's CP file has been recorded as sent to another school."""
-    return bool(cp_transfers_of_learner(scope, learner))
 
 
 nav.register_learner_link(

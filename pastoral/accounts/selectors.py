@@ -21,18 +21,30 @@ def _with_school_roles(qs: QuerySet[User], scope: Scope) -> QuerySet[User]:
     )
 
 
-def staff_for(scope: Scope | None, query: str = "") -> QuerySet[User]:
-    """Everyone who works at the scope's school (active or not), by name.
-    Refuses (404) without Cap.MANAGE_USERS."""
-    scope = require(scope, Cap.MANAGE_USERS)
+def staff_for(
+    scope: Scope | None,
+    query: str = "",
+    *,
+    cap: Cap = Cap.MANAGE_USERS,
+    active_only: bool = False,
+    with_roles: bool = True,
+) -> QuerySet[User]:
+    """Everyone who works at the scope's school, by name. Refuses (404) without
+    `cap`: the users screens ask for Cap.MANAGE_USERS; an app that lets people
+    name a colleague (to alert, to share with) asks for its own capability.
+    `active_only` leaves out deactivated accounts; `with_roles` prefetches each
+    person's roles in this school (the users screens show them)."""
+    scope = require(scope, cap)
     qs = User.objects.filter(
         pk__in=Membership.objects.filter(school=scope.school).values("user_id")
     ).order_by("full_name", "email")
+    if active_only:
+        qs = qs.filter(is_active=True)
     for term in query.split()[:4]:
         from django.db.models import Q
 
         qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
-    return _with_school_roles(qs, scope)
+    return _with_school_roles(qs, scope) if with_roles else qs
 
 
 def staff_member_or_404(scope: Scope | None, pk: int) -> User:

@@ -46,11 +46,9 @@ def _concern(variant: str) -> Any:
 
         if variant == "other_school":
             outsider_staff = member(UserFactory(), world.other_school)
-            from safeguarding import services
+            from safeguarding import selectors, services
 
-            services.categories_ensure(school_id=world.other_school.pk)
             world.concern = services.concern_create(
-                actor=outsider_staff,
                 scope=scope_for(outsider_staff, world.other_school),
                 learner_ids=[world.other_learner.pk],
                 occurred_at=timezone.now(),
@@ -70,12 +68,13 @@ def _concern(variant: str) -> Any:
                 expires_at=timezone.now() - dt.timedelta(minutes=1)
             )
         if variant == "withdrawn9":
-            from safeguarding import services
+            from safeguarding import selectors, services
             from tests.safeguarding.helpers import scope_of
 
             row = share(world, world.concern)
             services.share_withdraw(
-                actor=world.user("dsl"), scope=scope_of(world, "dsl"), share_pk=row.pk
+                scope=scope_of(world, "dsl"),
+                share=selectors.share_for(scope_of(world, "dsl"), row.pk),
             )
         world.attachment = world.concern.attachments.first()
         _ = (LearnerFactory, YearGroupFactory)
@@ -93,14 +92,13 @@ def _with_action(variant: str) -> Any:
     base = _concern(variant)
 
     def setup(world: Any) -> None:
-        from safeguarding import services
+        from safeguarding import selectors, services
         from tests.safeguarding.helpers import scope_of
 
         base(world)
         world.action = services.action_record(
-            actor=world.user("dsl"),
             scope=scope_of(world, "dsl"),
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope_of(world, "dsl"), world.concern.pk),
             kind="parent",
             details="Rang mum",
             outcome="",
@@ -115,14 +113,13 @@ def _with_investigation(variant: str) -> Any:
     base = _concern(variant)
 
     def setup(world: Any) -> None:
-        from safeguarding import services
+        from safeguarding import selectors, services
         from tests.safeguarding.helpers import scope_of
 
         base(world)
         world.investigation = services.investigation_open(
-            actor=world.user("dsl"),
             scope=scope_of(world, "dsl"),
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope_of(world, "dsl"), world.concern.pk),
             title="Fight on the field",
         )
         world.participant = world.investigation.participants.first()
@@ -134,15 +131,14 @@ def _closed(variant: str) -> Any:
     base = _concern(variant)
 
     def setup(world: Any) -> None:
-        from safeguarding import services
+        from safeguarding import selectors, services
         from tests.safeguarding.helpers import scope_of
 
         base(world)
         world.concern.refresh_from_db()
         services.concern_close(
-            actor=world.user("dsl"),
             scope=scope_of(world, "dsl"),
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope_of(world, "dsl"), world.concern.pk),
             version=world.concern.version,
             reason="Resolved",
         )
@@ -176,7 +172,7 @@ def _elsewhere(closed: bool = False) -> Any:
 
     def setup(world: Any) -> None:
         from pastoral.access import scope_for
-        from safeguarding import services
+        from safeguarding import selectors, services
         from safeguarding.models import Category
         from tests.factories import UserFactory, member
         from tests.safeguarding.helpers import log_concern
@@ -185,10 +181,8 @@ def _elsewhere(closed: bool = False) -> Any:
         dsl = world.outsider
         scope = scope_for(dsl, world.other_school)
         colleague = member(UserFactory(), world.other_school)
-        services.categories_ensure(school_id=world.other_school.pk)
         world.category = Category.objects.filter(school=world.other_school).first()
         world.concern = services.concern_create(
-            actor=dsl,
             scope=scope,
             learner_ids=[world.other_learner.pk],
             occurred_at=timezone.now() - dt.timedelta(hours=1),
@@ -200,9 +194,8 @@ def _elsewhere(closed: bool = False) -> Any:
         world.attachment = world.concern.attachments.first()
         world.concern.refresh_from_db()
         services.concern_triage(
-            actor=dsl,
             scope=scope,
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope, world.concern.pk),
             version=world.concern.version,
             level="restricted",
             owner_id=dsl.pk,
@@ -211,16 +204,14 @@ def _elsewhere(closed: bool = False) -> Any:
             due_date=timezone.localdate() + dt.timedelta(days=2),
         )
         world.share = services.share_create(
-            actor=dsl,
             scope=scope,
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope, world.concern.pk),
             user_id=colleague.pk,
             reason="Needs to know",
         )
         world.action = services.action_record(
-            actor=dsl,
             scope=scope,
-            concern_pk=world.concern.pk,
+            concern=selectors.concern_for(scope, world.concern.pk),
             kind="parent",
             details="Rang mum",
             outcome="",
@@ -228,15 +219,14 @@ def _elsewhere(closed: bool = False) -> Any:
             follow_up_due=timezone.localdate() + dt.timedelta(days=3),
         )
         world.investigation = services.investigation_open(
-            actor=dsl, scope=scope, concern_pk=world.concern.pk, title="Elsewhere"
+            scope=scope, concern=selectors.concern_for(scope, world.concern.pk), title="Elsewhere"
         )
         world.participant = world.investigation.participants.first()
         if closed:
             world.concern.refresh_from_db()
             services.concern_close(
-                actor=dsl,
                 scope=scope,
-                concern_pk=world.concern.pk,
+                concern=selectors.concern_for(scope, world.concern.pk),
                 version=world.concern.version,
                 reason="Resolved",
             )
@@ -353,14 +343,14 @@ CASES = [
     Case(
         "safeguarding:concern-new",
         "no learner",
-        every(400),
+        every(422),
         method="post",
         data=lambda w: {"occurred_at": "2026-01-05T09:00", "description": "x"},
     ),
     Case(
         "safeguarding:concern-new",
         "learner of another school",
-        every(400),
+        every(422),
         method="post",
         data=lambda w: {**_log_data(w), "learners": [w.other_learner.pk]},
     ),
@@ -406,7 +396,7 @@ CASES = [
             "safeguarding:concern-correct",
             variant,
             {
-                r: (302 if r == "staff" else 400) if r in SEES[variant] else 404
+                r: (302 if r == "staff" else 422) if r in SEES[variant] else 404
                 for r in SEES["pastoral9"] | {"admin"}
             },
             kwargs=_concern_pk,
@@ -527,7 +517,7 @@ CASES = [
     Case(
         "safeguarding:concern-share",
         "pastoral (not shareable)",
-        only(400, dsl=True),
+        only(422, dsl=True),
         kwargs=_concern_pk,
         method="post",
         setup=_concern("pastoral9"),

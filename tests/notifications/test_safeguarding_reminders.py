@@ -104,7 +104,6 @@ def test_a_notification_about_a_concern_later_restricted_leaks_nothing(
     reference), but its link now answers 404, and so does the page itself."""
     hoy = world.user("hoy")
     concern = safeguarding_services.concern_create(
-        actor=world.user("staff"),
         scope=scope_for(world.user("staff"), world.school),
         learner_ids=[world.learner9.pk],
         occurred_at=timezone.now() - dt.timedelta(hours=1),

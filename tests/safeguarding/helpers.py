@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pastoral.access import scope_for
 from pastoral.models import Learner, User
-from safeguarding import services
+from safeguarding import selectors, services
 from safeguarding.models import Category, Concern, ConcernShare
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -36,7 +36,6 @@ def scope_of(world: Any, role: str) -> Any:
 
 
 def category(world: Any, name: str = "Bullying") -> Category:
-    services.categories_ensure(school_id=world.school.pk)
     return Category.objects.get(school=world.school, name=name)
 
 
@@ -53,14 +52,12 @@ def log_concern(
 ) -> Concern:
     user = world.user(author) if isinstance(author, str) else author
     scope = scope_for(user, world.school)
-    services.categories_ensure(school_id=world.school.pk)
     cats = list(
         Category.objects.filter(school=world.school, name__in=categories).values_list(
             "pk", flat=True
         )
     )
     return services.concern_create(
-        actor=user,
         scope=scope,
         learner_ids=[lr.pk for lr in (learners or [world.learner9])],
         occurred_at=occurred_at or timezone.now() - dt.timedelta(hours=1),
@@ -75,9 +72,8 @@ def log_concern(
 def triage(world: Any, concern: Concern, level: str = "restricted") -> Concern:
     concern.refresh_from_db()
     return services.concern_triage(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         version=concern.version,
         level=level,
         owner_id=world.user("dsl").pk,
@@ -89,9 +85,8 @@ def triage(world: Any, concern: Concern, level: str = "restricted") -> Concern:
 
 def share(world: Any, concern: Concern, with_role: str = "support", **kwargs: Any) -> ConcernShare:
     return services.share_create(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         user_id=world.user(with_role).pk,
         reason="Key worker needs to know for support sessions",
         **kwargs,

@@ -65,7 +65,7 @@ def test_it_stops_showing_a_share_once_expired_or_withdrawn(world: Any) -> None:
     second = share(world, concern, "senco")
     assert concern.pk in visible_to(world, "senco")
     services.share_withdraw(
-        actor=world.user("dsl"), scope=scope_of(world, "dsl"), share_pk=second.pk
+        scope=scope_of(world, "dsl"), share=selectors.share_for(scope_of(world, "dsl"), second.pk)
     )
     assert concern.pk not in visible_to(world, "senco")
     actions = list(
@@ -105,24 +105,21 @@ def test_the_author_sees_their_words_but_not_what_the_dsl_did(world: Any, client
     concern = log_concern(world, "staff", description="Bruise on left arm, said she fell.")
     triage(world, concern, "restricted")
     services.action_record(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         kind="police",
         details="Called the police liaison officer",
         outcome="Visit arranged",
         taken_on=timezone.localdate(),
     )
     services.entry_add_follow_up(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         text="DSL note: spoke to social worker",
     )
     services.entry_add_follow_up(
-        actor=world.user("staff"),
         scope=scope_of(world, "staff"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "staff"), concern.pk),
         text="She mentioned it again at lunch",
     )
     record = selectors.concern_record_for(scope_of(world, "staff"), concern.pk)
@@ -139,9 +136,8 @@ def test_the_author_sees_their_words_but_not_what_the_dsl_did(world: Any, client
 def test_the_authors_timeline_holds_only_their_part(world: Any) -> None:
     concern = log_concern(world, "staff", restricted=True)
     services.action_record(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         kind="social_care",
         details="MASH referral",
         outcome="",
@@ -164,9 +160,8 @@ def test_attachments_go_only_to_those_who_may_see_them(world: Any, client: Any) 
 
     concern = log_concern(world, "staff", restricted=True, files=[pdf("mine.pdf")])
     dsl_entry = services.entry_add_follow_up(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=concern.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         text="Social care letter attached",
         files=[pdf("letter.pdf")],
     )
@@ -202,9 +197,8 @@ def test_cp_chronology_is_for_dsls_only_and_in_time_order(world: Any) -> None:
     )
     log_concern(world, "staff")  # pastoral: not in the CP file
     services.action_record(
-        actor=world.user("dsl"),
         scope=scope_of(world, "dsl"),
-        concern_pk=old.pk,
+        concern=selectors.concern_for(scope_of(world, "dsl"), old.pk),
         kind="social_care",
         details="Referral",
         outcome="",

@@ -1,0 +1,74 @@
+"""The school's list of concern categories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404
+
+from pastoral import audit
+from pastoral.access import Cap, Scope, require
+from pastoral.models import School
+from safeguarding.models import DEFAULT_CATEGORIES, Category
+
+
+def categories_ensure(*, school: School) -> None:
+    """Give a school the default category list (a school made before this app
+    got its list from migration 0003; a new one from school_created)."""
+    if not Category.objects.filter(school=school).exists():
+        Category.objects.bulk_create(
+            [
+                Category(school=school, name=name, order=i)
+                for i, name in enumerate(DEFAULT_CATEGORIES)
+            ],
+            ignore_conflicts=True,
+        )
+
+
+def school_created(
+    sender: Any, instance: School, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """post_save of School: the core never imports an app, so this app listens
+    for a new school and gives it the default categories (the concern form
+    offers them from the first page view, which writes nothing)."""
+    if created and not raw:
+        categories_ensure(school=instance)
+
+
+@transaction.atomic
+def category_create(*, scope: Scope, name: str) -> Category:
+    """A DSL adds a category to the school's list."""
+    require(scope, Cap.TRIAGE_CONCERNS)
+    last = Category.objects.filter(school=scope.school).order_by("-order").first()
+    category = Category(
+        school=scope.school, name=name.strip(), order=(last.order + 1) if last else 0
+    )
+    category.full_clean()
+    category.save()
+    audit.record(
+        "safeguarding.category.created",
+        actor=scope.user,
+        school=scope.school,
+        obj=category,
+        changes={"name": category.name},
+    )
+    return category
+
+
+@transaction.atomic
+def category_toggle(*, scope: Scope, category: Category) -> Category:
+    """Retire a category (or bring it back); concerns already filed keep it."""
+    require(scope, Cap.TRIAGE_CONCERNS)
+    if category.school_id != scope.school.pk:
+        raise Http404("Not found")
+    category.active = not category.active
+    category.save(update_fields=["active"])
+    audit.record(
+        "safeguarding.category.changed",
+        actor=scope.user,
+        school=scope.school,
+        obj=category,
+        changes={"active": {"from": not category.active, "to": category.active}},
+    )
+    return category
