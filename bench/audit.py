@@ -255,7 +255,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"{v['unsealed']:,.0f}/s, chained under the head lock (before) {v['chained']:,.0f}/s: "
         f"**{v['unsealed'] / v['chained']:.1f}×** (target ≥ 1,000/s). Sealing the "
         f"{report['sealed_events']:,} unsealed events afterwards took {report['seal_s']:.1f} s "
-        f"({report['sealed_events'] / report['seal_s']:,.0f} events/s, in verify_audit).",
+        f"({report['sealed_events'] / report['seal_s']:,.0f} events/s, starting the process included).",
         "",
         f"**DSL inbox, {report['clients']} concurrent clients, gunicorn 2 workers, DEBUG off, "
         "demo school:**",
@@ -283,9 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--out", default=str(common.RESULTS))
     args = parser.parse_args(argv)
-    machine = common.machine()
     print(f"Building {DB} (migrate, seed_demo) …", flush=True)
     env = build()
+    bench_url, common.BENCH_URL = common.BENCH_URL, _url()
+    machine = common.machine()  # it reads the PostgreSQL version from the bench database
+    common.BENCH_URL = bench_url
     workdir = Path(tempfile.mkdtemp(prefix="pastoral-audit-bench-"))
     rates: dict[str, list[float]] = {m: [] for m in MODES}
     inbox: dict[str, dict[str, Any]] = {}

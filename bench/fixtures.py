@@ -42,7 +42,6 @@ def ensure_safeguarding(ctx: Any) -> dict[str, int]:
     now = timezone.now()
     for n in range(have, CHRONOLOGY_ENTRIES):
         services.concern_create(
-            actor=author,
             scope=scope,
             learner_ids=[learner],
             occurred_at=now - dt.timedelta(days=n * 3, hours=n % 7),
@@ -56,7 +55,6 @@ def ensure_safeguarding(ctx: Any) -> dict[str, int]:
     have = Concern.objects.filter(school=ctx.school).count() - CHRONOLOGY_ENTRIES
     for n in range(max(have, 0), SCHOOL_CONCERNS):
         services.concern_create(
-            actor=author,
             scope=scope,
             learner_ids=[rng.choice(others)],
             occurred_at=now - dt.timedelta(days=rng.randrange(1, 200)),
@@ -343,7 +341,6 @@ def _concern_history(ctx: Any, learner: Any, this_year: int, rng: random.Random)
         for n in range(CONCERNS_A_YEAR):
             day = dt.date(this_year - HISTORY_YEARS + k, 9, 10) + dt.timedelta(days=50 * n)
             services.concern_create(
-                actor=author,
                 scope=scope,
                 learner_ids=[learner.pk],
                 occurred_at=dt.datetime.combine(
