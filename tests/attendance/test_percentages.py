@@ -10,7 +10,7 @@ import pytest
 
 from attendance import selectors
 from attendance.codes import CODES, POSSIBLE_CODES
-from pastoral.access import scope_for
+from pastoral.access import learners_for, scope_for
 from tests.attendance.helpers import MONDAY, calendar, marks
 from tests.factories import LearnerFactory
 
@@ -70,7 +70,7 @@ def test_it_flags_persistent_and_severe_absence_at_the_dfe_thresholds(
     marks(world.learner9, ["/"] * present + ["O"] * absent)
     s = selectors.learner_attendance_summary(senco_scope, world.learner9, start=MONDAY, end=END)
     assert (s.is_pa, s.is_sa) == (pa, sa)
-    row = selectors.annotate_learners(selectors.learners_for(senco_scope), MONDAY, END).get(
+    row = selectors.annotate_learners(learners_for(senco_scope), MONDAY, END).get(
         pk=world.learner9.pk
     )
     assert (row.is_pa, row.is_sa) == (pa, sa), "the database flag agrees with the summary"
@@ -85,7 +85,7 @@ def test_a_learner_with_no_possible_sessions_shows_no_sessions(
     assert s.no_sessions and s.attendance_pct is None
     assert s.attendance_label == "no sessions"
     assert not s.is_pa and not s.is_sa
-    row = selectors.annotate_learners(selectors.learners_for(senco_scope), MONDAY, END).get(
+    row = selectors.annotate_learners(learners_for(senco_scope), MONDAY, END).get(
         pk=world.learner9.pk
     )
     assert row.attendance_pct is None and not row.is_pa
