@@ -36,12 +36,12 @@ from attendance.selectors.figures import (
     group_summary,
     learner_attendance_summary,
     learner_stats,
+    marks_in_range,
 )
 from attendance.selectors.imports import import_job_or_404, import_jobs_for
 from attendance.selectors.interventions import interventions_for, return_plans_for
 from attendance.selectors.lists import (
     falls_for,
-    falls_window,
     flagged_rows,
     hydrate,
     hydrate_lists,
@@ -75,7 +75,6 @@ __all__ = [
     "dashboard_figures_for",
     "default_range",
     "falls_for",
-    "falls_window",
     "flagged_rows",
     "group_summary",
     "hydrate",
@@ -88,6 +87,7 @@ __all__ = [
     "learner_stats",
     "mark_changes_for",
     "marks_for",
+    "marks_in_range",
     "pa_crossings",
     "reg_group_rows_for",
     "return_plans_for",

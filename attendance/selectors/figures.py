@@ -47,6 +47,16 @@ def default_range(
 # Summaries
 
 
+def _share(name: str) -> Any:
+    """A percentage of formula.PERCENTS over the summary's figures."""
+    return property(lambda self: formula.PERCENTS[name].value(self.figures))
+
+
+def _flag(name: str) -> Any:
+    """A flag of formula.FLAGS over the summary's figures."""
+    return property(lambda self: formula.FLAGS[name].value(self.figures))
+
+
 @dataclass(frozen=True)
 class AttendanceSummary:
     """The figures of one learner or group over [start, end], with the formula's
@@ -70,33 +80,12 @@ class AttendanceSummary:
     def no_sessions(self) -> bool:
         return self.possible == 0
 
-    @property
-    def absent(self) -> int:
-        return sum(getattr(self, name) for name in formula.ABSENT)
-
-    @property
-    def attendance_pct(self) -> float | None:
-        return formula.PERCENTS["attendance_pct"].value(self.figures)
-
-    @property
-    def absence_pct(self) -> float | None:
-        return formula.PERCENTS["absence_pct"].value(self.figures)
-
-    @property
-    def authorised_pct(self) -> float | None:
-        return formula.PERCENTS["authorised_pct"].value(self.figures)
-
-    @property
-    def unauthorised_pct(self) -> float | None:
-        return formula.PERCENTS["unauthorised_pct"].value(self.figures)
-
-    @property
-    def is_pa(self) -> bool:
-        return formula.PERSISTENT.value(self.figures)
-
-    @property
-    def is_sa(self) -> bool:
-        return formula.SEVERE.value(self.figures)
+    attendance_pct = _share("attendance_pct")
+    absence_pct = _share("absence_pct")
+    authorised_pct = _share("authorised_pct")
+    unauthorised_pct = _share("unauthorised_pct")
+    is_pa = _flag("is_pa")
+    is_sa = _flag("is_sa")
 
     @property
     def attendance_label(self) -> str:
@@ -216,6 +205,17 @@ def annotate_learners(qs: QuerySet[Learner], start: dt.date, end: dt.date) -> Qu
     )
 
 
+def marks_in_range(scope: Scope, start: dt.date, end: dt.date) -> QuerySet[Mark]:
+    """The school's marks in [start, end] of learners in the person's case scope
+    (read from the (school, date) index)."""
+    return Mark.objects.filter(
+        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
+        school=scope.school,
+        date__gte=start,
+        date__lte=end,
+    )
+
+
 def learner_stats(scope: Scope, start: dt.date, end: dt.date, *extra_values: str) -> QuerySet[Mark]:
     """Per-learner figures as rows of {learner_id, possible, attending, ..., is_pa, is_sa}.
 
@@ -224,12 +224,7 @@ def learner_stats(scope: Scope, start: dt.date, end: dt.date, *extra_values: str
     databases. Learners with no marks in range have no row (formula.EMPTY).
     """
     return (
-        Mark.objects.filter(
-            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
-            school=scope.school,
-            date__gte=start,
-            date__lte=end,
-        )
+        marks_in_range(scope, start, end)
         .values("learner_id", *extra_values)
         .annotate(**formula.counts())
         .annotate(**formula.annotations())

@@ -16,10 +16,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 
 from attendance import formula
-from attendance.models import Mark
-from attendance.selectors.figures import default_range, learner_stats
+from attendance.selectors.figures import default_range, learner_stats, marks_in_range
 from attendance.selectors.targets import below_target_for
-from pastoral.access import Cap, Scope, learner_filter, learners_for
+from pastoral.access import Cap, Scope, learners_for
 from pastoral.models import Learner
 
 
@@ -62,12 +61,7 @@ def falls_for(
     window_start = falls_window(end, weeks)
     both = ("possible", "attending")
     return (
-        Mark.objects.filter(
-            learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__"),
-            school=scope.school,
-            date__gte=start,
-            date__lte=end,
-        )
+        marks_in_range(scope, start, end)
         .values("learner_id")
         .annotate(
             **formula.counts(names=both, where=Q(date__gte=window_start), prefix="recent_"),
