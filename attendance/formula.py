@@ -168,7 +168,7 @@ def counts(
     }
 
 
-def annotations(prefix: str = "") -> dict[str, Case]:
+def percentages_and_flags(prefix: str = "") -> dict[str, Case]:
     """Every percentage and flag over counts annotated as `prefix` + figure."""
     return {
         **{name: share.orm(prefix) for name, share in PERCENTS.items()},

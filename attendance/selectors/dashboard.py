@@ -160,7 +160,8 @@ def dashboard_figures_for(
     figures = ", ".join(f"COALESCE(m.{n}, 0) AS {n}" for n in NAMES)
     window_figures = ", ".join(f"COALESCE(m.{w}_{n}, 0) AS {w}_{n}" for w in _WINDOWS for n in both)
     pcts = ", ".join(f"{share.sql()} AS {name}" for name, share in formula.PERCENTS.items())
-    recent, before = (formula.ATTENDANCE.sql(lambda n, w=w: f"{w}_{n}") for w in _WINDOWS)
+    recent = formula.ATTENDANCE.sql(lambda n: f"recent_{n}")
+    before = formula.ATTENDANCE.sql(lambda n: f"before_{n}")
     branches = [
         _group_branch("year", key="year_group_id", label="year_name", sort="year_number"),
         _group_branch(

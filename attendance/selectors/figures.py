@@ -201,7 +201,7 @@ def annotate_learners(qs: QuerySet[Learner], start: dt.date, end: dt.date) -> Qu
     return (
         qs.annotate(range_marks=in_range)
         .annotate(**formula.counts("range_marks__"))
-        .annotate(**formula.annotations())
+        .annotate(**formula.percentages_and_flags())
     )
 
 
@@ -227,6 +227,6 @@ def learner_stats(scope: Scope, start: dt.date, end: dt.date, *extra_values: str
         marks_in_range(scope, start, end)
         .values("learner_id", *extra_values)
         .annotate(**formula.counts())
-        .annotate(**formula.annotations())
+        .annotate(**formula.percentages_and_flags())
         .order_by()
     )
