@@ -22,9 +22,9 @@ The old codes H, J and the single Y were withdrawn in August 2024 and are not
 accepted. Persistent absence (missing 10% or more of possible sessions) and
 severe absence (missing 50% or more) are defined in the same guidance.
 
-Percentages are computed in the database from these sets of codes (see
-attendance.selectors), so the table is the single place that says what a
-code counts as.
+Percentages are computed from these sets of codes by attendance.formula (the
+one formula, rendered as ORM expressions and as SQL), so the table is the
+single place that says what a code counts as.
 """
 
 from __future__ import annotations
@@ -139,7 +139,6 @@ def codes_in(*categories: Category) -> list[str]:
 
 POSSIBLE_CODES = sorted(c.code for c in CODES.values() if c.possible)
 ATTENDING_CODES = codes_in(Category.PRESENT, Category.APPROVED_ACTIVITY)
-PRESENT_CODES = codes_in(Category.PRESENT)
 APPROVED_CODES = codes_in(Category.APPROVED_ACTIVITY)
 AUTHORISED_CODES = codes_in(Category.AUTHORISED)
 UNAUTHORISED_CODES = codes_in(Category.UNAUTHORISED)

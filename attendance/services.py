@@ -1,7 +1,10 @@
-"""Every write of the attendance app: imports, targets, interventions, return plans.
+"""Every write of the attendance app: import jobs, targets, interventions, return plans.
 
-Each service checks the capability (404 when out of scope), validates with
-full_clean(), saves and writes its audit event inside one transaction.
+Each service is `<entity>_<action>(*, scope, ...)`: the person acting is
+`scope.user`; it receives the learner or target a selector already fetched
+(out of the person's scope → 404 there), checks the capability, validates
+with full_clean(), saves and writes its audit event inside one transaction.
+Marks themselves are written by the importer (attendance.imports.marks_import).
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404
 from django.utils import timezone
 
 from attendance import selectors
-from attendance.imports import MarksImporter
+from attendance.imports import marks_import
 from attendance.models import (
     ImportJob,
     Intervention,
@@ -25,45 +28,27 @@ from attendance.models import (
     TargetReview,
 )
 from pastoral import audit
-from pastoral.access import Cap, Scope, learner_or_404, require
-from pastoral.imports.base import ImportOutcome
+from pastoral.access import Cap, Scope, require
 from pastoral.imports.csvfile import RowError
-from pastoral.models import Learner, School, User
+from pastoral.models import Learner, User
 
 
 def _d(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.1f}")
 
 
+def _in_school(scope: Scope, obj: Learner | Target) -> None:
+    """A learner or target of another school is not found (the selectors that
+    fetched it check the person's scope; this guards a wrong hand-over)."""
+    if obj.school_id != scope.school.pk:
+        raise Http404("Not found")
+
+
 # ---------------------------------------------------------------------------
 # Imports
 
 
-def marks_import(
-    *,
-    actor: User | None,
-    school: School,
-    source: Any,
-    filename: str = "",
-    job: ImportJob | None = None,
-    today: dt.date | None = None,
-) -> ImportOutcome[Any]:
-    """Import a CSV of marks, all or nothing (see attendance.imports)."""
-    progress = None
-    if job is not None:
-
-        def progress(n: int) -> None:
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=n)
-
-    importer = MarksImporter(
-        school=school, actor=actor, filename=filename, job=job, progress=progress, today=today
-    )
-    return importer.run(source)
-
-
-def import_job_create(
-    *, actor: User, scope: Scope, upload: Any, request: HttpRequest | None = None
-) -> ImportJob:
+def import_job_create(*, scope: Scope, upload: Any) -> ImportJob:
     """Keep the uploaded file and run the import in the background (in-process without Redis)."""
     require(scope, Cap.IMPORT_MIS)
     from attendance.tasks import run_import_job
@@ -72,7 +57,7 @@ def import_job_create(
     with transaction.atomic():
         job = ImportJob(
             school=scope.school,
-            created_by=actor,
+            created_by=scope.user,
             filename=(getattr(upload, "name", "") or "")[:200],
             # Decoded by the import framework; kept as text so a worker can read it.
             content=data.decode("utf-8", errors="surrogateescape"),
@@ -82,11 +67,10 @@ def import_job_create(
         job.save()
         audit.record(
             "attendance.import.started",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=job,
             changes={"file": job.filename, "rows": job.total_rows},
-            request=request,
         )
         transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
@@ -127,62 +111,26 @@ def _error_dict(error: RowError) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------
-# Viewing (the read side of the audit)
-
-
-def learner_attendance_viewed(
-    *, actor: User, scope: Scope, learner: Learner, request: HttpRequest | None = None
-) -> None:
-    audit.record(
-        "attendance.learner.viewed",
-        actor=actor,
-        school=scope.school,
-        obj=learner,
-        request=request,
-    )
-
-
-def attendance_list_viewed(
-    *,
-    actor: User,
-    scope: Scope,
-    what: str,
-    changes: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
-) -> None:
-    """Record that someone looked at a list of learners' attendance (dashboard, lists)."""
-    audit.record(
-        f"attendance.{what}.viewed",
-        actor=actor,
-        school=scope.school,
-        object_type="attendance.list",
-        changes=changes or {},
-        request=request,
-    )
-
-
-# ---------------------------------------------------------------------------
 # Targets
 
 
 def target_create(
     *,
-    actor: User,
     scope: Scope,
-    learner_id: int,
+    learner: Learner,
     target_percent: Decimal,
     review_date: dt.date,
     owner: User,
     start: dt.date | None = None,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> Target:
     """Set an attendance target; the baseline is the learner's attendance year to date.
 
+    `learner` comes from learner_or_404(scope, pk, Cap.SET_ATTENDANCE_TARGETS).
     An earlier active target is closed: a learner has one active target.
     """
     require(scope, Cap.SET_ATTENDANCE_TARGETS)
-    learner = learner_or_404(scope, learner_id, Cap.SET_ATTENDANCE_TARGETS)
+    _in_school(scope, learner)
     start = start or timezone.localdate()
     summary = selectors.learner_attendance_summary(scope, learner, end=start)
     with transaction.atomic():
@@ -198,13 +146,13 @@ def target_create(
             review_date=review_date,
             owner=owner,
             notes=notes,
-            created_by=actor,
+            created_by=scope.user,
         )
         target.full_clean()
         target.save()
         audit.record(
             "attendance.target.created",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=target,
             learner=learner,
@@ -215,23 +163,24 @@ def target_create(
                 "review_date": review_date,
                 "owner": owner.pk,
             },
-            request=request,
         )
     return target
 
 
 def target_review(
     *,
-    actor: User,
     scope: Scope,
-    target_id: int,
+    target: Target,
     outcome: str,
     notes: str = "",
     next_review_date: dt.date | None = None,
-    request: HttpRequest | None = None,
 ) -> TargetReview:
-    """Record a review; with a next review date the target continues, otherwise it closes."""
-    target = selectors.target_or_404(scope, target_id)
+    """Record a review; with a next review date the target continues, otherwise it closes.
+
+    `target` comes from selectors.target_or_404(scope, pk).
+    """
+    require(scope, Cap.SET_ATTENDANCE_TARGETS)
+    _in_school(scope, target)
     current = selectors.learner_attendance_summary(scope, target.learner, start=target.start)
     with transaction.atomic():
         review = TargetReview(
@@ -241,7 +190,7 @@ def target_review(
             outcome=outcome,
             notes=notes,
             next_review_date=next_review_date,
-            reviewed_by=actor,
+            reviewed_by=scope.user,
         )
         review.full_clean()
         review.save()
@@ -253,7 +202,7 @@ def target_review(
         target.save(update_fields=["review_date", "status"])
         audit.record(
             "attendance.target.reviewed",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=target,
             learner=target.learner,
@@ -262,7 +211,6 @@ def target_review(
                 "attendance_percent": review.attendance_percent,
                 **audit.diff(before, {"status": target.status, "review_date": target.review_date}),
             },
-            request=request,
         )
     return review
 
@@ -286,20 +234,21 @@ def render_letter(template: LetterTemplate, learner: Learner, attendance_label: 
 
 def intervention_create(
     *,
-    actor: User,
     scope: Scope,
-    learner_id: int,
+    learner: Learner,
     kind: str,
     date: dt.date | None = None,
     owner: User | None = None,
     letter_template: LetterTemplate | None = None,
     notes: str = "",
     outcome: str = "",
-    request: HttpRequest | None = None,
 ) -> Intervention:
-    """Log an attendance intervention (a call, letter, meeting, visit, referral)."""
+    """Log an attendance intervention (a call, letter, meeting, visit, referral).
+
+    `learner` comes from learner_or_404(scope, pk, Cap.RECORD_CONTACTS).
+    """
     require(scope, Cap.RECORD_CONTACTS)
-    learner = learner_or_404(scope, learner_id, Cap.RECORD_CONTACTS)
+    _in_school(scope, learner)
     if letter_template is not None and letter_template.school_id != scope.school.pk:
         letter_template = None
     letter_text = ""
@@ -312,32 +261,30 @@ def intervention_create(
             learner=learner,
             kind=kind,
             date=date or timezone.localdate(),
-            owner=owner or actor,
+            owner=owner or scope.user,
             letter_template=letter_template,
             letter_text=letter_text,
             notes=notes,
             outcome=outcome,
-            created_by=actor,
+            created_by=scope.user,
         )
         item.full_clean()
         item.save()
         audit.record(
             "attendance.intervention.created",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=item,
             learner=learner,
             changes={"kind": kind, "date": item.date, "owner": item.owner_id},
-            request=request,
         )
     return item
 
 
 def return_plan_create(
     *,
-    actor: User,
     scope: Scope,
-    learner_id: int,
+    learner: Learner,
     absent_from: dt.date,
     return_date: dt.date,
     reason: str,
@@ -345,11 +292,13 @@ def return_plan_create(
     review_date: dt.date,
     owner: User,
     reduced_timetable: bool = False,
-    request: HttpRequest | None = None,
 ) -> ReturnPlan:
-    """A plan for a learner's return after a long absence."""
+    """A plan for a learner's return after a long absence.
+
+    `learner` comes from learner_or_404(scope, pk, Cap.RECORD_CONTACTS).
+    """
     require(scope, Cap.RECORD_CONTACTS)
-    learner = learner_or_404(scope, learner_id, Cap.RECORD_CONTACTS)
+    _in_school(scope, learner)
     with transaction.atomic():
         plan = ReturnPlan(
             school=scope.school,
@@ -361,17 +310,16 @@ def return_plan_create(
             review_date=review_date,
             owner=owner,
             reduced_timetable=reduced_timetable,
-            created_by=actor,
+            created_by=scope.user,
         )
         plan.full_clean()
         plan.save()
         audit.record(
             "attendance.return_plan.created",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=plan,
             learner=learner,
             changes={"absent_from": absent_from, "return_date": return_date},
-            request=request,
         )
     return plan

@@ -1,11 +1,20 @@
-"""Attendance pages: dashboard, learner page, targets, interventions, today's list, import."""
+"""Attendance pages: dashboard, learner page, targets, interventions, today's list, import.
+
+Thin: each view reads through attendance.selectors (and the core's
+learner_or_404), writes through attendance.services, records one
+audit.viewed() when a page of case data is shown, and re-renders an invalid
+submission with its errors (status 422, pastoral.forms).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +31,10 @@ from attendance.forms import (
     TargetForm,
     TargetReviewForm,
 )
-from attendance.models import Intervention, MarkChange, Target
+from attendance.models import Intervention, Target
+from pastoral import audit
 from pastoral.access import Cap, learner_or_404, require
-from pastoral.models import Closure
+from pastoral.forms import apply_errors, render_invalid
 
 PAGE_SIZE = 50
 DASHBOARD_LIST = 10
@@ -42,6 +52,37 @@ def _range(request: HttpRequest) -> tuple[RangeForm, dt.date | None, dt.date | N
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data.get("start"), form.cleaned_data.get("end")
     return form, None, None
+
+
+def _submit(
+    request: HttpRequest, form: forms.Form, service: Callable[..., Any], **kwargs: Any
+) -> Any:
+    """On a POST with a valid form, what `service(**kwargs, **form.cleaned_data)`
+    returns; None when there is nothing to save or the service refused it (its
+    ValidationError goes beside the fields it names)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+
+
+def _form_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    viewed: Callable[[], Any] | None = None,
+) -> HttpResponse:
+    """A form page: a refused submission answers 422; a plain view of a page
+    that shows case data is audited by `viewed` (a page showing only
+    directory fields has none)."""
+    if request.method == "POST":
+        return render_invalid(request, template, context)
+    if viewed is not None:
+        viewed()
+    return render(request, template, context)
 
 
 @require_GET
@@ -70,13 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sa_total": figures.sa_count,
         "limit": DASHBOARD_LIST,
     }
-    services.attendance_list_viewed(
-        actor=request.user,
-        scope=scope,
-        what="dashboard",
-        changes={"start": start, "end": end},
-        request=request,
-    )
+    audit.viewed(scope, action="attendance.dashboard.viewed", start=start, end=end)
     return render(request, "attendance/dashboard.html", context)
 
 
@@ -97,15 +132,16 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         page_number=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
-    services.attendance_list_viewed(
-        actor=request.user,
-        scope=scope,
-        what="learner_list",
-        changes={"flag": flag, "start": start, "end": end, "page": page.number},
-        request=request,
-    )
     query = request.GET.copy()
     query.pop("page", None)
+    audit.viewed(
+        scope,
+        action="attendance.learner_list.viewed",
+        flag=flag,
+        start=start,
+        end=end,
+        page=page.number,
+    )
     return render(
         request,
         "attendance/learner_list.html",
@@ -146,42 +182,29 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     marks = list(
         selectors.marks_for(scope, learner, start, end).values_list("date", "session", "code")
     )
-    closures = dict(
-        Closure.objects.filter(school=scope.school, date__gte=start, date__lte=end).values_list(
-            "date", "name"
-        )
-    )
-    services.learner_attendance_viewed(
-        actor=request.user, scope=scope, learner=learner, request=request
-    )
-    return render(
-        request,
-        "attendance/learner.html",
-        {
-            "learner": learner,
-            "form": form,
-            "start": start,
-            "end": end,
-            "summary": summary,
-            "target": target,
-            "progress": progress,
-            "past_targets": [t for t in targets if t is not target],
-            "trend": trend,
-            "chart": chart,
-            "weeks": charts.heatmap(
-                marks, start, end, {d: n or "closed" for d, n in closures.items()}
-            ),
-            "legend": _legend(marks),
-            "interventions": list(selectors.interventions_for(scope, learner)),
-            "return_plans": list(selectors.return_plans_for(scope, learner)),
-            "changes": list(
-                MarkChange.objects.filter(learner=learner).select_related("changed_by")[:20]
-            ),
-            "can_target": scope.can(Cap.SET_ATTENDANCE_TARGETS),
-            "can_record": scope.can(Cap.RECORD_CONTACTS),
-            "today_date": timezone.localdate(),
-        },
-    )
+    closures = selectors.closures_for(scope, start, end)
+    context = {
+        "learner": learner,
+        "form": form,
+        "start": start,
+        "end": end,
+        "summary": summary,
+        "target": target,
+        "progress": progress,
+        "past_targets": [t for t in targets if t is not target],
+        "trend": trend,
+        "chart": chart,
+        "weeks": charts.heatmap(marks, start, end, {d: n or "closed" for d, n in closures.items()}),
+        "legend": _legend(marks),
+        "interventions": list(selectors.interventions_for(scope, learner)),
+        "return_plans": list(selectors.return_plans_for(scope, learner)),
+        "changes": selectors.mark_changes_for(scope, learner),
+        "can_target": scope.can(Cap.SET_ATTENDANCE_TARGETS),
+        "can_record": scope.can(Cap.RECORD_CONTACTS),
+        "today_date": timezone.localdate(),
+    }
+    audit.viewed(scope, learner, action="attendance.learner.viewed")
+    return render(request, "attendance/learner.html", context)
 
 
 def _legend(marks: list[tuple[dt.date, str, str]]) -> list[Any]:
@@ -193,22 +216,19 @@ def _legend(marks: list[tuple[dt.date, str, str]]) -> list[Any]:
 def target_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.SET_ATTENDANCE_TARGETS)
     learner = learner_or_404(scope, pk, Cap.SET_ATTENDANCE_TARGETS)
-    form = TargetForm(request.POST or None, school=scope.school, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.target_create(
-            actor=request.user,
-            scope=scope,
-            learner_id=learner.pk,
-            request=request,
-            **form.cleaned_data,
-        )
+    form = TargetForm(request.POST or None, school=scope.school, user=scope.user)
+    if _submit(request, form, services.target_create, scope=scope, learner=learner) is not None:
         messages.success(request, "Attendance target set.")
         return redirect("attendance:learner", pk=learner.pk)
     summary = selectors.learner_attendance_summary(scope, learner)
-    return render(
+    return _form_page(
         request,
         "attendance/target_form.html",
         {"form": form, "learner": learner, "summary": summary},
+        # The page shows the learner's attendance this year (the baseline).
+        lambda: audit.viewed(
+            scope, learner, action="attendance.learner.viewed", page="target-create"
+        ),
     )
 
 
@@ -219,21 +239,15 @@ def target_review(request: HttpRequest, pk: int) -> HttpResponse:
     if target.status != Target.Status.ACTIVE:
         raise Http404("Not found")
     form = TargetReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.target_review(
-            actor=request.user,
-            scope=scope,
-            target_id=target.pk,
-            request=request,
-            **form.cleaned_data,
-        )
+    if _submit(request, form, services.target_review, scope=scope, target=target) is not None:
         messages.success(request, "Target review recorded.")
         return redirect("attendance:learner", pk=target.learner_id)
     progress = selectors.learner_attendance_summary(scope, target.learner, start=target.start)
-    return render(
+    return _form_page(
         request,
         "attendance/target_review.html",
         {"form": form, "target": target, "learner": target.learner, "progress": progress},
+        lambda: audit.viewed(scope, target, learners=[target.learner]),
     )
 
 
@@ -245,37 +259,33 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("kind") in Intervention.Kind.values:
         initial["kind"] = request.GET["kind"]
     form = InterventionForm(
-        request.POST or None, initial=initial, school=scope.school, user=request.user
+        request.POST or None, initial=initial, school=scope.school, user=scope.user
     )
-    if request.method == "POST" and form.is_valid():
-        services.intervention_create(
-            actor=request.user,
-            scope=scope,
-            learner_id=learner.pk,
-            request=request,
-            **form.cleaned_data,
-        )
+    if (
+        _submit(request, form, services.intervention_create, scope=scope, learner=learner)
+        is not None
+    ):
         messages.success(request, "Intervention logged.")
         return redirect("attendance:learner", pk=learner.pk)
-    return render(request, "attendance/intervention_form.html", {"form": form, "learner": learner})
+    return _form_page(
+        request, "attendance/intervention_form.html", {"form": form, "learner": learner}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def return_plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
-    form = ReturnPlanForm(request.POST or None, school=scope.school, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.return_plan_create(
-            actor=request.user,
-            scope=scope,
-            learner_id=learner.pk,
-            request=request,
-            **form.cleaned_data,
-        )
+    form = ReturnPlanForm(request.POST or None, school=scope.school, user=scope.user)
+    if (
+        _submit(request, form, services.return_plan_create, scope=scope, learner=learner)
+        is not None
+    ):
         messages.success(request, "Return-from-absence plan saved.")
         return redirect("attendance:learner", pk=learner.pk)
-    return render(request, "attendance/return_plan_form.html", {"form": form, "learner": learner})
+    return _form_page(
+        request, "attendance/return_plan_form.html", {"form": form, "learner": learner}
+    )
 
 
 @require_GET
@@ -284,18 +294,9 @@ def today(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     rows = selectors.unexplained_today_for(scope)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    services.attendance_list_viewed(
-        actor=request.user,
-        scope=scope,
-        what="today",
-        changes={"page": page.number},
-        request=request,
-    )
-    return render(
-        request,
-        "attendance/today.html",
-        {"page": page, "today": timezone.localdate(), "query": ""},
-    )
+    context = {"page": page, "today": timezone.localdate(), "query": ""}
+    audit.viewed(scope, action="attendance.today.viewed", page=page.number)
+    return render(request, "attendance/today.html", context)
 
 
 @require_POST
@@ -305,12 +306,7 @@ def quick_call(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
     outcome = request.POST.get("outcome", "")[:200]
     services.intervention_create(
-        actor=request.user,
-        scope=scope,
-        learner_id=learner.pk,
-        kind=Intervention.Kind.FIRST_DAY_CALL,
-        outcome=outcome,
-        request=request,
+        scope=scope, learner=learner, kind=Intervention.Kind.FIRST_DAY_CALL, outcome=outcome
     )
     if request.htmx:
         return render(request, "attendance/_called.html", {"learner": learner, "outcome": outcome})
@@ -323,12 +319,15 @@ def import_marks(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.IMPORT_MIS)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(
-            actor=request.user, scope=scope, upload=form.cleaned_data["file"], request=request
-        )
-        return redirect("attendance:import-detail", pk=job.pk)
+        try:
+            job = services.import_job_create(scope=scope, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("attendance:import-detail", pk=job.pk)
     jobs = Paginator(selectors.import_jobs_for(scope), 20).get_page(request.GET.get("page"))
-    return render(
+    # The code table and the school's jobs: no case data, so no audit of the view.
+    return _form_page(
         request,
         "attendance/import.html",
         {"form": form, "page": jobs, "codes": codes.CODES.values(), "query": ""},

@@ -340,7 +340,7 @@ def _attendance_import_vs_copy(ctx: Any) -> dict[str, Any]:
     year (a fresh range: the bench data has marks only for the current year), the
     re-import of the same file, and a raw COPY of the same rows into an empty table
     of the same shape."""
-    from attendance.services import marks_import
+    from attendance.imports import marks_import
 
     school, year = _attendance_school(ctx)
     actor = ctx.users.get("admin")

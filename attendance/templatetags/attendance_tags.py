@@ -17,13 +17,3 @@ def pct(value: Any) -> str:
     if value is None or value == "":
         return NO_SESSIONS
     return f"{float(value):.1f}%"
-
-
-@register.filter
-def pct_diff(value: Any) -> str:
-    """A change in percentage points, signed: "+2.0 points", "−3.5 points"."""
-    if value is None:
-        return "—"
-    number = float(value)
-    sign = "+" if number > 0 else "−" if number < 0 else "±"
-    return f"{sign}{abs(number):.1f} points"

@@ -41,7 +41,7 @@ value of a column once (a year of marks is 570,000 rows but a few thousand
 distinct UPNs and a few hundred dates) and returns None for any file with a
 problem; ``run()`` then reads it row by row (``columns.table()``, exactly
 read_csv()), which reports every problem by line and column. The attendance
-marks import (attendance/imports.py) is the example.
+marks import (attendance/imports/) is the example.
 
 Errors
 ------

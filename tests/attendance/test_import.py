@@ -12,9 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from attendance.imports import OPTIONAL, MarksImporter
+from attendance.imports import OPTIONAL, MarksImporter, marks_import
 from attendance.models import Mark, MarkChange
-from attendance.services import marks_import
 from pastoral.imports.csvfile import read_csv_columns
 from pastoral.models import AuditEvent, Closure
 from tests.attendance.helpers import MONDAY, calendar

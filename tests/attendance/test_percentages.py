@@ -10,7 +10,7 @@ import pytest
 
 from attendance import selectors
 from attendance.codes import CODES, POSSIBLE_CODES
-from pastoral.access import scope_for
+from pastoral.access import learners_for, scope_for
 from tests.attendance.helpers import MONDAY, calendar, marks
 from tests.factories import LearnerFactory
 
@@ -70,7 +70,7 @@ def test_it_flags_persistent_and_severe_absence_at_the_dfe_thresholds(
     marks(world.learner9, ["/"] * present + ["O"] * absent)
     s = selectors.learner_attendance_summary(senco_scope, world.learner9, start=MONDAY, end=END)
     assert (s.is_pa, s.is_sa) == (pa, sa)
-    row = selectors.annotate_learners(selectors.learners_for(senco_scope), MONDAY, END).get(
+    row = selectors.annotate_learners(learners_for(senco_scope), MONDAY, END).get(
         pk=world.learner9.pk
     )
     assert (row.is_pa, row.is_sa) == (pa, sa), "the database flag agrees with the summary"
@@ -85,7 +85,7 @@ def test_a_learner_with_no_possible_sessions_shows_no_sessions(
     assert s.no_sessions and s.attendance_pct is None
     assert s.attendance_label == "no sessions"
     assert not s.is_pa and not s.is_sa
-    row = selectors.annotate_learners(selectors.learners_for(senco_scope), MONDAY, END).get(
+    row = selectors.annotate_learners(learners_for(senco_scope), MONDAY, END).get(
         pk=world.learner9.pk
     )
     assert row.attendance_pct is None and not row.is_pa
@@ -287,3 +287,61 @@ def test_the_dashboard_below_target_list_is_the_list_pages(world: Any, senco_sco
         assert mine["attendance_pct"] == pytest.approx(theirs["attendance_pct"])
         assert mine["target_percent"] == theirs["target_percent"]
     assert [str(r["target_percent"]) for r in figures.below_target] == ["95.0", "95.0", "95.5"]
+
+
+# Every category of the code table, with percentages that are not round numbers:
+# possible 28 (attending 18, of which approved 5; authorised 6; unauthorised 4),
+# not counted 8. Absence 10/28 = 35.7%: persistent, not severe.
+EVERY_KIND = MIXED + ["K", "P", "W", "E", "R", "T", "Y3", "Y5"] + ["/"] * 5 + ["\\"] * 3
+
+
+def _by_python(codes: list[str]) -> dict[str, Any]:
+    """The DfE's definitions applied to each mark in Python, from the code table alone."""
+    possible = sum(CODES[c].possible for c in codes)
+    absent = sum(CODES[c].absent for c in codes)
+    authorised = sum(CODES[c].category == "authorised" for c in codes)
+    unauthorised = sum(CODES[c].category == "unauthorised" for c in codes)
+    return {
+        "possible": possible,
+        "attendance_pct": sum(CODES[c].attending for c in codes) * 100 / possible,
+        "absence_pct": absent * 100 / possible,
+        "authorised_pct": authorised * 100 / possible,
+        "unauthorised_pct": unauthorised * 100 / possible,
+        "is_pa": absent * 100 >= 10 * possible,
+        "is_sa": absent * 100 >= 50 * possible,
+    }
+
+
+def test_the_orm_the_sql_and_python_over_the_marks_give_the_same_figures(
+    world: Any, senco_scope: Any
+) -> None:
+    from attendance.models import Mark
+
+    marks(world.learner9, EVERY_KIND)
+    codes = list(Mark.objects.filter(learner=world.learner9).values_list("code", flat=True))
+    expected = _by_python(codes)
+    assert expected["possible"] == 28 and round(expected["attendance_pct"], 2) == 64.29
+    assert expected["is_pa"] and not expected["is_sa"]
+    keys = list(expected)
+
+    annotated = selectors.annotate_learners(learners_for(senco_scope), MONDAY, END).get(
+        pk=world.learner9.pk
+    )
+    by_orm = {k: getattr(annotated, k) for k in keys}
+    stats = selectors.learner_stats(senco_scope, MONDAY, END).get(learner_id=world.learner9.pk)
+    by_orm_rows = {k: stats[k] for k in keys}
+    figures = selectors.dashboard_figures_for(senco_scope, MONDAY, END)
+    (row,) = figures.pa
+    by_sql = {k: row[k] for k in keys}
+    summary = selectors.learner_attendance_summary(
+        senco_scope, world.learner9, start=MONDAY, end=END
+    )
+    by_summary = {k: getattr(summary, k) for k in keys}
+
+    assert by_orm == expected
+    assert by_orm_rows == expected
+    assert by_sql == expected
+    assert by_summary == expected
+    year9 = next(r for r in figures.years if r.label == "Year 9")
+    assert year9.summary.attendance_pct == expected["attendance_pct"]
+    assert (year9.pa, year9.sa) == (1, 0)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from attendance.services import marks_import
+from attendance.imports import marks_import
 from pastoral.models import School, User
 
 
