@@ -103,7 +103,6 @@ def reallocate(request: HttpRequest) -> HttpResponse:
                 learner_ids=ids,
                 start=data["start"],
                 reason=data["reason"],
-                request=request,
             )
         except ValidationError as exc:
             forms.apply_service_errors(exc, form)
@@ -128,7 +127,7 @@ def allocation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            allocation = services.allocation_create(scope=scope, request=request, **data)
+            allocation = services.allocation_create(scope=scope, **data)
         except ValidationError as exc:
             forms.apply_service_errors(exc, form)
         else:
@@ -144,9 +143,7 @@ def allocation_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EndAllocationForm(request.POST or None, initial={"end": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.allocation_end(
-                scope=scope, allocation=allocation, request=request, **form.cleaned_data
-            )
+            services.allocation_end(scope=scope, allocation=allocation, **form.cleaned_data)
         except ValidationError as exc:
             forms.apply_service_errors(exc, form)
         else:
@@ -170,7 +167,6 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         actor=scope.user,
         school=scope.school,
         obj=data.learner,
-        request=request,
     )
     return render(
         request,
@@ -187,7 +183,6 @@ def _audit_view(request: HttpRequest, action: str, learner: Any, changes: dict[s
             school=request.scope.school,
             obj=learner,
             changes=changes,
-            request=request,
         )
 
 
@@ -257,7 +252,6 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 targets=targets.targets(),
                 need_ids=[n.pk for n in form.cleaned_data["needs"]],
                 status=Plan.Status.ACTIVE if "activate" in request.POST else Plan.Status.DRAFT,
-                request=request,
             )
         except ValidationError as exc:
             forms.apply_service_errors(exc, form, {"targets": targets})
@@ -282,7 +276,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             school=scope.school,
             obj=plan,
             learner=plan.learner,
-            request=request,
         )
     versions = selectors.plan_versions(plan)
     return render(
@@ -313,7 +306,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 fields=_plan_fields(form),
                 targets=targets.targets(),
                 need_ids=[n.pk for n in form.cleaned_data["needs"]],
-                request=request,
             )
         except services.StaleVersion as exc:
             conflict = exc
@@ -350,7 +342,6 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan,
                 status=form.cleaned_data["status"],
                 expected_version=form.cleaned_data["version"],
-                request=request,
             )
         except services.StaleVersion as exc:
             messages.error(request, str(exc))
@@ -398,7 +389,6 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
                 next_review=form.cleaned_data["next_review"],
                 progress=[f.cleaned_data for f in progress.forms],
                 amended_targets=targets.targets(),
-                request=request,
             )
         except services.StaleVersion as exc:
             conflict = exc
@@ -441,7 +431,6 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             obj=plan,
             learner=plan.learner,
             changes={"version": number},
-            request=request,
         )
     return render(
         request,
@@ -486,9 +475,7 @@ def one_to_one_session(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.OneToOneSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.one_to_one_session_record(
-                scope=scope, learner=learner, request=request, **form.cleaned_data
-            )
+            services.one_to_one_session_record(scope=scope, learner=learner, **form.cleaned_data)
         except ValidationError as exc:
             forms.apply_service_errors(exc, form)
         else:
@@ -514,7 +501,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            group = services.intervention_create(scope=scope, request=request, **form.cleaned_data)
+            group = services.intervention_create(scope=scope, **form.cleaned_data)
         except ValidationError as exc:
             forms.apply_service_errors(exc, form)
         else:
@@ -539,7 +526,6 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     scope=scope,
                     intervention=group,
                     learner=form.cleaned_data["learner"],
-                    request=request,
                 )
             except ValidationError as exc:
                 forms.apply_service_errors(exc, form)
@@ -582,7 +568,6 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=data["notes"],
                 outcomes=data["outcomes"],
                 duration_minutes=data["duration_minutes"],
-                request=request,
             )
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -609,7 +594,6 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             school=scope.school,
             obj=session,
             changes={"learners": [m.learner_id for m in marks]},
-            request=request,
         )
     return render(
         request,
@@ -642,7 +626,6 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
                 learner=learner,
                 fields=form.cleaned_data,
                 actions=actions.actions(),
-                request=request,
             )
         except ValidationError as exc:
             forms.apply_service_errors(exc, form, {"actions": actions})
@@ -667,7 +650,6 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             school=scope.school,
             obj=entry,
             learner=entry.learner,
-            request=request,
         )
     return render(
         request, "caseload/contact_detail.html", {"entry": entry, "learner": entry.learner}
@@ -678,7 +660,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     action = selectors.action_or_404(scope, pk)
-    services.action_complete(scope=scope, action=action, request=request)
+    services.action_complete(scope=scope, action=action)
     messages.success(request, "Action marked done.")
     target = request.POST.get("next", "")
     if target == "profile":
@@ -707,7 +689,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             return redirect("caseload:need-list")
         if form.is_valid():
             try:
-                services.need_create(scope=scope, name=form.cleaned_data["name"], request=request)
+                services.need_create(scope=scope, name=form.cleaned_data["name"])
             except ValidationError as exc:
                 forms.apply_service_errors(exc, form)
             else:

@@ -8,15 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from caseload.report_bundle import TRANSFER_BUNDLE
-from caseload.report_forms import (
+from caseload.reports.bundle import TRANSFER_BUNDLE
+from caseload.reports.forms import (
     CaseConferenceForm,
     CaseloadReviewForm,
     SubjectAccessForm,
     TransferReportForm,
 )
-from caseload.report_sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
-from caseload.reports import CASE_CONFERENCE, CASELOAD_REVIEW, TRANSFER
+from caseload.reports.review import CASELOAD_REVIEW
+from caseload.reports.sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
+from caseload.reports.transfer import CASE_CONFERENCE, TRANSFER
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
 from pastoral.reports import services as reports

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from caseload.reports import CONFERENCE_SECTIONS, TRANSFER_SECTIONS
+from caseload.reports.transfer import CONFERENCE_SECTIONS, TRANSFER_SECTIONS
 from pastoral.models import YearGroup
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
