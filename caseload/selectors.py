@@ -50,7 +50,7 @@ from caseload.models import (
     TargetProgress,
 )
 from pastoral.access import Cap, Scope, learner_filter, learners_for, require
-from pastoral.models import Learner, Role, School, User
+from pastoral.models import Agency, Contact, Learner, Role, School, User, YearGroup
 from pastoral.timeline import TimelineEntry
 
 REVIEW_SOON_DAYS = 14
@@ -306,6 +306,53 @@ def staff_for(scope: Scope) -> QuerySet[User]:
 def needs_for(scope: Scope, *, active_only: bool = True) -> QuerySet[Need]:
     qs = Need.objects.filter(school=scope.school)
     return qs.filter(active=True) if active_only else qs
+
+
+def need_or_404(scope: Scope, pk: int) -> Need:
+    """One need of the school's list (active or retired), or 404."""
+    need = needs_for(scope, active_only=False).filter(pk=pk).first()
+    if need is None:
+        raise Http404("Not found")
+    return need
+
+
+def plan_need_choices(scope: Scope, plan: Plan | None = None) -> QuerySet[Need]:
+    """The needs a plan's form offers: the active list, plus any retired need
+    the plan already names (so editing it does not drop that need)."""
+    needs = needs_for(scope)
+    if plan is not None:
+        needs = needs | needs_for(scope, active_only=False).filter(plans=plan)
+    return needs.distinct()
+
+
+def board_years_for(scope: Scope) -> QuerySet[YearGroup]:
+    """The year groups the board and the caseload review filter by: every year
+    for the SENCO, a head of year's own years otherwise."""
+    years = YearGroup.objects.filter(school=scope.school)
+    if not scope.has(Role.SENCO):
+        years = years.filter(pk__in=sorted(scope.year_group_ids))
+    return years.order_by("number")
+
+
+def agencies_for(scope: Scope) -> QuerySet[Agency]:
+    """The school's partner agencies (a contact may be with one)."""
+    return Agency.objects.filter(school=scope.school)
+
+
+def parents_of(learner: Learner) -> QuerySet[Contact]:
+    """The learner's parents and carers (learner already scoped)."""
+    return learner.contacts.all()
+
+
+def caseload_learner_ids_of(scope: Scope, worker: User, on: dt.date) -> list[int]:
+    """Ids of the learners allocated to `worker` on `on` that the scope may
+    reallocate (moving a whole caseload)."""
+    return list(
+        Allocation.objects.current(on)
+        .filter(worker=worker, school=scope.school)
+        .filter(learner__in=learners_for(scope, Cap.ALLOCATE_CASELOADS))
+        .values_list("learner_id", flat=True)
+    )
 
 
 def allocation_or_404(scope: Scope, pk: int) -> Allocation:

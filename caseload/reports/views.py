@@ -18,13 +18,10 @@ from caseload.reports.forms import (
 from caseload.reports.review import CASELOAD_REVIEW
 from caseload.reports.sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
 from caseload.reports.transfer import CASE_CONFERENCE, TRANSFER
+from caseload.views._common import render_form
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
 from pastoral.reports import services as reports
-
-
-def _status(request: HttpRequest) -> int:
-    return 422 if request.method == "POST" else 200
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,11 +42,10 @@ def transfer_report(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
-    return render(
+    return render_form(
         request,
         "caseload/report_transfer.html",
         {"learner": learner, "form": form, "may_bundle": scope.can(Cap.EXPORT_CP_FILE)},
-        status=_status(request),
     )
 
 
@@ -70,11 +66,10 @@ def case_conference(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
-    return render(
+    return render_form(
         request,
         "caseload/report_case_conference.html",
         {"learner": learner, "form": form},
-        status=_status(request),
     )
 
 
@@ -93,9 +88,7 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
             request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
-    return render(
-        request, "caseload/report_caseload_review.html", {"form": form}, status=_status(request)
-    )
+    return render_form(request, "caseload/report_caseload_review.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,13 +131,14 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
-    reports.report_previewed(
-        actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
-    )
+    if request.method == "GET":
+        # The redaction step shows the whole record: audited when shown, not when refused.
+        reports.report_previewed(
+            actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
+        )
     chosen = set(form["redact"].value() or [])
-    return render(
+    return render_form(
         request,
         "caseload/report_subject_access.html",
         {"learner": learner, "form": form, "items": items, "chosen": chosen},
-        status=_status(request),
     )

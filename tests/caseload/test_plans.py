@@ -104,7 +104,7 @@ def test_the_form_shows_the_missing_measure_beside_the_field(world: Any, client:
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="error_1_id_targets-0-measure"' in html
     assert "Say how you will measure this target." in html
     assert not Plan.objects.exists()
