@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from attendance import selectors as attendance
-from caseload.models import ContactLog, Mark, Plan, Review, Target, TargetProgress
-from caseload.reports.sections import job_learner
+from caseload.models import ContactLog, Mark, Plan
+from caseload.reports.sections import job_learner, plans_of
 from pastoral.access import Cap, Scope, roles_label
 from pastoral.reports import bundle as bundles
 from pastoral.reports import registry
@@ -129,23 +129,8 @@ def _chronology(scope: Scope, learner: Any) -> list[dict[str, Any]]:
 
 
 def _plans(learner: Any) -> list[dict[str, Any]]:
-    from django.db.models import Prefetch
-
-    plans = (
-        Plan.objects.filter(learner=learner)
-        .select_related("created_by")
-        .prefetch_related(
-            "needs",
-            Prefetch("targets", queryset=Target.objects.filter(removed=False)),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("reviewed_by").prefetch_related(
-                    Prefetch("progress", queryset=TargetProgress.objects.select_related("target"))
-                ),
-            ),
-        )
-        .order_by("start", "id")
-    )
+    # Oldest plan first; its reviews newest first (the bundle format's order).
+    plans = plans_of(learner, order=("start", "id"), review_order=("-date", "-id"))
     out = []
     for p in plans:
         out.append(

@@ -192,7 +192,15 @@ def attendance_section(
     )
 
 
-def _plans(learner: Learner, *, open_only: bool = False) -> list[Plan]:
+def plans_of(
+    learner: Learner,
+    *,
+    open_only: bool = False,
+    order: tuple[str, ...] = ("-start", "-id"),
+    review_order: tuple[str, ...] = ("date", "id"),
+) -> list[Plan]:
+    """The learner's plans with their needs, current targets and reviews (each
+    with its progress per target), in a fixed number of queries."""
     qs = (
         Plan.objects.filter(learner=learner)
         .select_related("created_by")
@@ -205,10 +213,10 @@ def _plans(learner: Learner, *, open_only: bool = False) -> list[Plan]:
                 .prefetch_related(
                     Prefetch("progress", queryset=TargetProgress.objects.select_related("target"))
                 )
-                .order_by("date", "id"),
+                .order_by(*review_order),
             ),
         )
-        .order_by("-start", "-id")
+        .order_by(*order)
     )
     if open_only:
         qs = qs.filter(status__in=OPEN)
@@ -272,7 +280,7 @@ def plans_section(learner: Learner, *, open_only: bool = False) -> Section:
     return Section(
         key="plans",
         title="Current plans" if open_only else "Plans and their reviews",
-        entries=[plan_entry(p) for p in _plans(learner, open_only=open_only)],
+        entries=[plan_entry(p) for p in plans_of(learner, open_only=open_only)],
         empty_text="Nothing recorded: no plans are held."
         if not open_only
         else "Nothing recorded: no current plans.",

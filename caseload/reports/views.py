@@ -4,6 +4,8 @@ goes to its progress page (pastoral.reports)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -19,9 +21,32 @@ from caseload.reports.review import CASELOAD_REVIEW
 from caseload.reports.sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
 from caseload.reports.transfer import CASE_CONFERENCE, TRANSFER
 from caseload.views._common import render_form
-from pastoral.access import Cap, learner_or_404, require
+from pastoral.access import Cap, Scope, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
+from pastoral.models import Learner
 from pastoral.reports import services as reports
+
+
+def _requested(
+    request: HttpRequest,
+    scope: Scope,
+    kind: str,
+    title: str,
+    *,
+    learner: Learner | None = None,
+    params: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Create the report job and go to its progress page."""
+    job = reports.report_request(
+        actor=request.user,
+        scope=scope,
+        kind=kind,
+        title=title,
+        learner=learner,
+        params=params or {},
+        request=request,
+    )
+    return redirect("reports:job-detail", pk=job.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,16 +57,14 @@ def transfer_report(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.EXPORT_TRANSFER)
     form = TransferReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=TRANSFER,
-            title=f"Transfer report: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            TRANSFER,
+            f"Transfer report: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     return render_form(
         request,
         "caseload/report_transfer.html",
@@ -56,16 +79,14 @@ def case_conference(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.EXPORT_TRANSFER)
     form = CaseConferenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=CASE_CONFERENCE,
-            title=f"Case-conference summary: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            CASE_CONFERENCE,
+            f"Case-conference summary: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     return render_form(
         request,
         "caseload/report_case_conference.html",
@@ -79,15 +100,13 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_CASELOAD_BOARD)
     form = CaseloadReviewForm(request.POST if request.method == "POST" else None, scope=scope)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=CASELOAD_REVIEW,
-            title=f"Caseload review: {scope.school.name}",
+        return _requested(
+            request,
+            scope,
+            CASELOAD_REVIEW,
+            f"Caseload review: {scope.school.name}",
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     return render_form(request, "caseload/report_caseload_review.html", {"form": form})
 
 
@@ -98,15 +117,13 @@ def transfer_bundle(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     learner = learner_or_404(scope, pk, Cap.EXPORT_CP_FILE)
     if request.method == "POST":
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=TRANSFER_BUNDLE,
-            title=f"Transfer bundle: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            TRANSFER_BUNDLE,
+            f"Transfer bundle: {learner.display_name}",
             learner=learner,
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     return render(request, "caseload/report_bundle.html", {"learner": learner})
 
 
@@ -121,16 +138,14 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, refs=[(i.ref, i.title) for i in items]
     )
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=SUBJECT_ACCESS,
-            title=f"Subject-access export: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            SUBJECT_ACCESS,
+            f"Subject-access export: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     if request.method == "GET":
         # The redaction step shows the whole record: audited when shown, not when refused.
         reports.report_previewed(
