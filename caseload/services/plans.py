@@ -90,12 +90,11 @@ def _write_version(plan: Plan, scope: Scope, reason: str) -> PlanVersion:
     )
 
 
-def _school_needs(scope: Scope, need_ids: Iterable[int]) -> list[Need]:
-    ids = set(need_ids)
-    needs = list(Need.objects.filter(school=scope.school, pk__in=ids))
-    if len(needs) != len(ids):
+def _school_needs(scope: Scope, needs: Iterable[Need]) -> list[Need]:
+    chosen = list({need.pk: need for need in needs}.values())
+    if any(need.school_id != scope.school.pk for need in chosen):
         raise ValidationError({"needs": "Choose needs from your school's list."})
-    return needs
+    return chosen
 
 
 @transaction.atomic
@@ -105,7 +104,7 @@ def plan_create(
     learner: Learner,
     fields: dict[str, Any],
     targets: Sequence[dict[str, Any]],
-    need_ids: Iterable[int] = (),
+    needs: Iterable[Need] = (),
     status: str = Plan.Status.DRAFT,
 ) -> Plan:
     """Create a plan (version 1) with its SMART targets."""
@@ -118,7 +117,7 @@ def plan_create(
         **{k: fields[k] for k in PLAN_FIELDS if k in fields},
     )
     plan.full_clean()
-    needs = _school_needs(scope, need_ids)
+    needs = _school_needs(scope, needs)
     if not targets:
         raise ValidationError({"targets": "Add at least one target."})
     plan.save()
@@ -180,7 +179,7 @@ def plan_amend(
     expected_version: int,
     fields: dict[str, Any],
     targets: Sequence[dict[str, Any]],
-    need_ids: Iterable[int],
+    needs: Iterable[Need],
     reason: str = "Plan amended",
 ) -> Plan:
     """Amend a plan: a new immutable version; raises StaleVersion on a lost race."""
@@ -192,7 +191,7 @@ def plan_amend(
         if key in fields:
             setattr(plan, key, fields[key])
     plan.full_clean()
-    needs = _school_needs(scope, need_ids)
+    needs = _school_needs(scope, needs)
     _bump_version(plan, expected_version)
     plan.updated_at = timezone.now()
     plan.save(update_fields=[*PLAN_FIELDS, "updated_at"])

@@ -68,7 +68,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 learner=learner,
                 fields=_plan_fields(form),
                 targets=targets.targets(),
-                need_ids=[n.pk for n in form.cleaned_data["needs"]],
+                needs=form.cleaned_data["needs"],
                 status=Plan.Status.ACTIVE if "activate" in request.POST else Plan.Status.DRAFT,
             )
         except ValidationError as exc:
@@ -112,7 +112,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") or 0,
                 fields=_plan_fields(form),
                 targets=targets.targets(),
-                need_ids=[n.pk for n in form.cleaned_data["needs"]],
+                needs=form.cleaned_data["needs"],
             )
         except services.StaleVersion as exc:
             conflict = exc
