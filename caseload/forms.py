@@ -353,34 +353,3 @@ ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, ext
 
 class NeedForm(forms.Form):
     name = forms.CharField(label="New need or barrier", max_length=100)
-
-
-def apply_service_errors(
-    exc: ValidationError, form: forms.BaseForm, formsets: dict[str, Any] | None = None
-) -> None:
-    """Put a service's ValidationError beside the field it names.
-
-    Keys like "targets-2-measure" go to that form of the formset with that
-    prefix; unknown keys and non-field messages become form-level errors.
-    """
-    formsets = formsets or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, errors in exc.message_dict.items():
-        parts = key.split("-")
-        if len(parts) == 3 and parts[0] in formsets and parts[1].isdigit():
-            fs = formsets[parts[0]]
-            index = int(parts[1])
-            if index < len(fs.forms) and parts[2] in fs.forms[index].fields:
-                for message in errors:
-                    fs.forms[index].add_error(parts[2], message)
-                continue
-        if key in formsets:
-            fs = formsets[key]
-            fs._non_form_errors = fs.error_class(list(fs.non_form_errors()) + errors)
-            continue
-        field = key if key in form.fields else None
-        for message in errors:
-            form.add_error(field, message)

@@ -39,7 +39,7 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("caseload/", include("caseload.urls")),
-    path("caseload/reports/", include("caseload.report_urls")),
+    path("caseload/reports/", include("caseload.reports.urls")),
     path("safeguarding/reports/", include("safeguarding.transfer_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 The format is documented in docs/transfer-bundle.md and specified by
 docs/transfer-bundle-v1.schema.json. Building a bundle needs the apps' data,
-so it lives in caseload (caseload/report_bundle.py); this core module only
+so it lives in caseload (caseload/reports/bundle.py); this core module only
 wraps, checks and imports, and never imports an app.
 """
 

@@ -93,7 +93,7 @@ def test_the_form_shows_the_overlap_beside_the_start_field(world: Any, client: A
             "start": today().isoformat(),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert 'id="error_1_id_start"' in html
     assert "already the lead key worker" in html

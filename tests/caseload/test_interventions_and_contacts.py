@@ -45,7 +45,7 @@ def test_the_register_form_says_so_beside_the_field(world: Any, client: Any) -> 
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="error_1_id_also_present"' in html
     assert "Tess Ten is not in this group" in html
 

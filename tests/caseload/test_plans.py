@@ -53,7 +53,7 @@ def test_it_creates_version_one_with_targets_and_audit(world: Any, scope_of: Any
             "next_review": today() + dt.timedelta(days=14),
         },
         targets=_targets(3),
-        need_ids=[need.pk],
+        needs=[need],
     )
     assert plan.version == 1 and plan.status == "draft"
     assert plan.targets.count() == 3
@@ -104,7 +104,7 @@ def test_the_form_shows_the_missing_measure_beside_the_field(world: Any, client:
         },
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="error_1_id_targets-0-measure"' in html
     assert "Say how you will measure this target." in html
     assert not Plan.objects.exists()
@@ -162,7 +162,7 @@ def test_amending_makes_a_new_version_and_the_old_one_stays(world: Any, scope_of
         expected_version=plan.version,
         fields={"strategies": "Daily check-in and a time-out card"},
         targets=targets,
-        need_ids=[],
+        needs=[],
     )
     plan.refresh_from_db()
     assert plan.version == 2
@@ -204,7 +204,7 @@ def test_a_second_amendment_from_a_stale_version_is_refused(world: Any, scope_of
         expected_version=1,
         fields={"strategies": "first"},
         targets=targets,
-        need_ids=[],
+        needs=[],
     )
     with pytest.raises(services.StaleVersion) as raised:
         services.plan_amend(
@@ -213,7 +213,7 @@ def test_a_second_amendment_from_a_stale_version_is_refused(world: Any, scope_of
             expected_version=1,
             fields={"strategies": "second"},
             targets=targets,
-            need_ids=[],
+            needs=[],
         )
     assert "Kim Keyworker changed this plan" in str(raised.value)
     plan.refresh_from_db()
@@ -351,7 +351,7 @@ def test_the_diff_page_shows_what_changed(world: Any, client: Any, scope_of: Any
         expected_version=1,
         fields={},
         targets=targets,
-        need_ids=[],
+        needs=[],
     )
     sign_in(client, world.user("support"), school=world.school)
     html = client.get(f"/caseload/plans/{plan.pk}/diff/?a=1&b=2").content.decode()
@@ -401,7 +401,7 @@ def test_a_review_from_a_stale_version_is_told_and_keeps_the_text(
             }
             for t in targets
         ],
-        need_ids=[],
+        needs=[],
     )
     sign_in(client, world.user("support"), school=world.school)
     response = client.post(f"/caseload/plans/{plan.pk}/review/", form)
@@ -424,3 +424,21 @@ def test_a_head_of_year_sees_only_their_years_on_the_board(world: Any, client: A
     html = client.get("/caseload/board/").content.decode()
     assert "Nina Nine" in html and "Tess Ten" not in html
     assert "Della Dsl</a></th>" not in html  # no worker row for learners outside the years
+
+
+def test_a_need_of_another_school_is_refused(world: Any, scope_of: Any) -> None:
+    elsewhere = Need.objects.create(school=world.other_school, name="Elsewhere")
+    with pytest.raises(ValidationError) as raised:
+        services.plan_create(
+            scope=scope_of("support"),
+            learner=world.learner9,
+            fields={
+                "type": "psp",
+                "start": today(),
+                "next_review": today() + dt.timedelta(days=14),
+            },
+            targets=_targets(1),
+            needs=[elsewhere],
+        )
+    assert raised.value.message_dict["needs"] == ["Choose needs from your school's list."]
+    assert not Plan.objects.exists()

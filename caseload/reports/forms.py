@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from caseload.reports import CONFERENCE_SECTIONS, TRANSFER_SECTIONS
+from caseload.reports.transfer import CONFERENCE_SECTIONS, TRANSFER_SECTIONS
+from caseload.selectors import board_years_for
 from pastoral.models import YearGroup
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,10 +68,7 @@ class CaseloadReviewForm(forms.Form):
 
     def __init__(self, *args: Any, scope: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        years = YearGroup.objects.filter(school=scope.school)
-        if not scope.has("senco"):
-            years = years.filter(pk__in=scope.year_group_ids)
-        self.fields["year"].queryset = years.order_by("number")
+        self.fields["year"].queryset = board_years_for(scope)
 
     def params(self) -> dict[str, Any]:
         year = self.cleaned_data.get("year")

@@ -1,21 +1,7 @@
-"""Reports that need caseload, attendance and safeguarding data together.
-
-They live here because caseload sits above attendance and safeguarding
-(ARCHITECTURE.md). Each builder reads through the apps' scoped selectors, so
-a report shows what its exporter may see and no more:
-
-* transfer report (head of year for their years, SENCO, DSL): profile,
-  parents and carers, attendance history and targets, plans and reviews,
-  interventions and sessions, contacts log, and the *pastoral* concerns the
-  exporter may see. Restricted (CP) content never goes in it, even for a
-  DSL: it travels separately in the CP-file pack (safeguarding.transfers).
-* case-conference summary: current plans, recent concerns (scoped),
-  attendance, contacts since a date.
-* caseload review (SENCO; head of year for their years): each worker's
-  caseload, plan status, overdue reviews, review outcomes.
-
-The transfer bundle (report_bundle) and subject-access export (report_sar)
-register themselves from the imports at the end of this module.
+"""The sections of the caseload reports, shared by every report that prints
+them (transfer, case conference, subject access): each reads only the learner
+its caller already scoped, through the apps' scoped selectors, so a report
+shows what its exporter may see and no more.
 """
 
 from __future__ import annotations
@@ -24,31 +10,15 @@ import datetime as dt
 from collections import OrderedDict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
 from attendance import selectors as attendance
-from caseload.models import (
-    AgreedAction,
-    ContactLog,
-    Mark,
-    Plan,
-    Review,
-    Target,
-    TargetProgress,
-)
-from caseload.selectors import (
-    OPEN,
-    BoardFilters,
-    board_learners_for,
-    board_workers_for,
-    decorate,
-)
-from pastoral import nav
-from pastoral.access import Cap, Scope, learner_filter, learner_or_404, roles_label
+from caseload.models import AgreedAction, ContactLog, Mark, Plan, Review, Target, TargetProgress
+from caseload.selectors import OPEN
+from pastoral.access import Cap, Scope, learner_or_404
 from pastoral.models import AcademicYear, Learner
-from pastoral.reports import registry
 from pastoral.reports.models import ReportJob
 from pastoral.reports.printing import (
     PrintEntry,
@@ -56,36 +26,14 @@ from pastoral.reports.printing import (
     Table,
     contact_entries,
     learner_facts,
-    total_entries,
     yes_no,
 )
 from safeguarding.models import Concern
 from safeguarding.selectors import concerns_for
 from safeguarding.transfers import concern_entries
 
-TRANSFER = "transfer"
-CASE_CONFERENCE = "case_conference"
-CASELOAD_REVIEW = "caseload_review"
 
-TRANSFER_SECTIONS = [
-    ("profile", "Profile"),
-    ("parents", "Parents and carers"),
-    ("attendance", "Attendance history and targets"),
-    ("plans", "Plans and their reviews"),
-    ("interventions", "Interventions and sessions"),
-    ("contacts", "Contacts log"),
-    ("concerns", "Pastoral concerns"),
-]
-CONFERENCE_SECTIONS = [
-    ("profile", "Profile"),
-    ("plans", "Current plans"),
-    ("concerns", "Recent concerns"),
-    ("attendance", "Attendance"),
-    ("contacts", "Contacts since the date"),
-]
-
-
-def _d(day: dt.date | None) -> str:
+def day_label(day: dt.date | None) -> str:
     return day.strftime("%d %b %Y") if day else "—"
 
 
@@ -93,12 +41,35 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def _since(job: ReportJob) -> dt.datetime | None:
+def job_since(job: ReportJob) -> dt.datetime | None:
     value = job.params.get("since")
     if not value:
         return None
     return dt.datetime.combine(
         dt.date.fromisoformat(value), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
+def job_learner(scope: Scope, job: ReportJob, cap: Cap) -> Learner:
+    if job.learner_id is None:
+        raise Http404("Not found")
+    return learner_or_404(scope, job.learner_id, cap)
+
+
+def estimate_learner_record(scope: Scope, job: ReportJob) -> int:
+    """Roughly how many entries a learner report holds (a few COUNT queries)."""
+    learner = job_learner(scope, job, Cap.EXPORT_TRANSFER)
+    concerns = (
+        concerns_for(scope).filter(learner_links__learner=learner).count()
+        if scope.can(Cap.VIEW_PASTORAL_CONCERNS)
+        else 0
+    )
+    return (
+        concerns
+        + ContactLog.objects.filter(learner=learner).count()
+        + Mark.objects.filter(learner=learner).count()
+        + Review.objects.filter(plan__learner=learner).count()
+        + Plan.objects.filter(learner=learner).count()
     )
 
 
@@ -147,7 +118,7 @@ def attendance_section(
         start, end = attendance.default_range(learner.school)
         periods = [("Year to date", start, end)]
         if since:
-            periods.append((f"Since {_d(since)}", since, today))
+            periods.append((f"Since {day_label(since)}", since, today))
     for label, start, end in periods:
         summary = attendance.learner_attendance_summary(scope, learner, start=start, end=end)
         if summary.no_sessions:
@@ -177,7 +148,7 @@ def attendance_section(
                 meta=f"Owner: {target.owner} · {target.get_status_display()}",
                 facts=[
                     ("Baseline", f"{target.baseline_percent}%" if target.baseline_percent else "—"),
-                    ("Review date", _d(target.review_date)),
+                    ("Review date", day_label(target.review_date)),
                     ("Notes", target.notes),
                 ],
                 children=[
@@ -221,7 +192,15 @@ def attendance_section(
     )
 
 
-def _plans(learner: Learner, *, open_only: bool = False) -> list[Plan]:
+def plans_of(
+    learner: Learner,
+    *,
+    open_only: bool = False,
+    order: tuple[str, ...] = ("-start", "-id"),
+    review_order: tuple[str, ...] = ("date", "id"),
+) -> list[Plan]:
+    """The learner's plans with their needs, current targets and reviews (each
+    with its progress per target), in a fixed number of queries."""
     qs = (
         Plan.objects.filter(learner=learner)
         .select_related("created_by")
@@ -234,10 +213,10 @@ def _plans(learner: Learner, *, open_only: bool = False) -> list[Plan]:
                 .prefetch_related(
                     Prefetch("progress", queryset=TargetProgress.objects.select_related("target"))
                 )
-                .order_by("date", "id"),
+                .order_by(*review_order),
             ),
         )
-        .order_by("-start", "-id")
+        .order_by(*order)
     )
     if open_only:
         qs = qs.filter(status__in=OPEN)
@@ -251,7 +230,7 @@ def plan_entry(plan: Plan) -> PrintEntry:
             facts=[
                 ("Measure", t.measure),
                 ("Baseline", t.baseline),
-                ("By when", _d(t.by_when)),
+                ("By when", day_label(t.by_when)),
                 ("Who does what", t.who),
             ],
             ref=f"plan-target:{t.pk}",
@@ -273,7 +252,7 @@ def plan_entry(plan: Plan) -> PrintEntry:
                 )
                 for p in r.progress.all()
             ]
-            + [("Next review", _d(r.next_review))],
+            + [("Next review", day_label(r.next_review))],
             ref=f"plan-review:{r.pk}",
         )
         for r in plan.reviews.all()
@@ -289,8 +268,8 @@ def plan_entry(plan: Plan) -> PrintEntry:
             ("Learner voice", plan.learner_voice),
             ("Parent/carer voice", plan.parent_voice),
             ("Parent/carer agrees", yes_no(plan.parent_agreed)),
-            ("Next review", _d(plan.next_review)),
-            ("Closed on", _d(plan.closed_on)),
+            ("Next review", day_label(plan.next_review)),
+            ("Closed on", day_label(plan.closed_on)),
         ],
         children=targets + reviews,
         ref=f"plan:{plan.pk}",
@@ -301,7 +280,7 @@ def plans_section(learner: Learner, *, open_only: bool = False) -> Section:
     return Section(
         key="plans",
         title="Current plans" if open_only else "Plans and their reviews",
-        entries=[plan_entry(p) for p in _plans(learner, open_only=open_only)],
+        entries=[plan_entry(p) for p in plans_of(learner, open_only=open_only)],
         empty_text="Nothing recorded: no plans are held."
         if not open_only
         else "Nothing recorded: no current plans.",
@@ -381,8 +360,8 @@ def contacts_section(learner: Learner, *, since: dt.datetime | None = None) -> S
                 children=[
                     PrintEntry(
                         title=f"Agreed action: {a.action}",
-                        meta=f"Owner {a.owner} · due {_d(a.due)} · "
-                        + (f"done {_d(a.done_on)}" if a.done_on else "not done"),
+                        meta=f"Owner {a.owner} · due {day_label(a.due)} · "
+                        + (f"done {day_label(a.done_on)}" if a.done_on else "not done"),
                         ref=f"agreed-action:{a.pk}",
                     )
                     for a in c.actions.all()
@@ -445,291 +424,3 @@ def concerns_section(
         if since is None
         else f"Nothing recorded: no concerns since {since:%d %b %Y} that you may see.",
     )
-
-
-# --- transfer report -------------------------------------------------------------------
-
-
-def _learner(scope: Scope, job: ReportJob, cap: Cap) -> Learner:
-    if job.learner_id is None:
-        raise Http404("Not found")
-    return learner_or_404(scope, job.learner_id, cap)
-
-
-def _chosen(job: ReportJob, options: list[tuple[str, str]]) -> list[str]:
-    keys = [key for key, _label in options]
-    picked = job.params.get("sections") or keys
-    return [key for key in keys if key in picked]
-
-
-def estimate_learner_record(scope: Scope, job: ReportJob) -> int:
-    """Roughly how many entries a learner report holds (a few COUNT queries)."""
-    learner = _learner(scope, job, Cap.EXPORT_TRANSFER)
-    concerns = (
-        concerns_for(scope).filter(learner_links__learner=learner).count()
-        if scope.can(Cap.VIEW_PASTORAL_CONCERNS)
-        else 0
-    )
-    return (
-        concerns
-        + ContactLog.objects.filter(learner=learner).count()
-        + Mark.objects.filter(learner=learner).count()
-        + Review.objects.filter(plan__learner=learner).count()
-        + Plan.objects.filter(learner=learner).count()
-    )
-
-
-def build_transfer(scope: Scope, job: ReportJob, progress: registry.Progress) -> dict[str, Any]:
-    learner = _learner(scope, job, Cap.EXPORT_TRANSFER)
-    chosen = _chosen(job, TRANSFER_SECTIONS)
-    builders = {
-        "profile": lambda: profile_section(learner),
-        "parents": lambda: parents_section(learner),
-        "attendance": lambda: attendance_section(scope, learner),
-        "plans": lambda: plans_section(learner),
-        "interventions": lambda: interventions_section(learner),
-        "contacts": lambda: contacts_section(learner),
-        "concerns": lambda: concerns_section(scope, learner, pastoral_only=True),
-    }
-    sections = []
-    for index, key in enumerate(chosen):
-        progress(
-            5 + 50 * index // max(len(chosen), 1),
-            f"Collecting {dict(TRANSFER_SECTIONS)[key].lower()}",
-        )
-        sections.append(builders[key]())
-    labels = dict(TRANSFER_SECTIONS)
-    return {
-        "sections": sections,
-        "subject": f"{learner.display_name}, {learner.year_group} (UPN {learner.upn})",
-        "cover_facts": [
-            ("Leaving for", job.params.get("destination") or "—"),
-            ("Sections", ", ".join(labels[k] for k in chosen)),
-        ],
-        "exporter_roles": roles_label(scope.roles),
-        "_entries": total_entries(sections),
-    }
-
-
-# --- case-conference summary ------------------------------------------------------------
-
-
-def build_case_conference(
-    scope: Scope, job: ReportJob, progress: registry.Progress
-) -> dict[str, Any]:
-    learner = _learner(scope, job, Cap.EXPORT_TRANSFER)
-    since = _since(job)
-    chosen = _chosen(job, CONFERENCE_SECTIONS)
-    sections = []
-    if "profile" in chosen:
-        sections.append(profile_section(learner))
-    if "plans" in chosen:
-        sections.append(plans_section(learner, open_only=True))
-    progress(25, "Collecting concerns")
-    if "concerns" in chosen:
-        sections.append(
-            concerns_section(
-                scope, learner, pastoral_only=False, since=since, title="Recent concerns"
-            )
-        )
-    if "attendance" in chosen:
-        sections.append(
-            attendance_section(scope, learner, since=since.date() if since else None, history=False)
-        )
-    if "contacts" in chosen:
-        sections.append(contacts_section(learner, since=since))
-    return {
-        "sections": sections,
-        "subject": f"{learner.display_name}, {learner.year_group}",
-        "cover_facts": [
-            ("Meeting", job.params.get("meeting") or "—"),
-            ("Since", since.strftime("%d %b %Y") if since else "the whole record"),
-        ],
-        "exporter_roles": roles_label(scope.roles),
-        "_entries": total_entries(sections),
-    }
-
-
-# --- caseload review (no learner: the whole board the exporter may see) ------------------
-
-
-def estimate_caseload_review(scope: Scope, job: ReportJob) -> int:
-    return board_learners_for(scope, BoardFilters()).count()
-
-
-def build_caseload_review(
-    scope: Scope, job: ReportJob, progress: registry.Progress
-) -> dict[str, Any]:
-    filters = BoardFilters(year=job.params.get("year") or None)
-    workers = board_workers_for(scope, filters)
-    learners = decorate(list(board_learners_for(scope, filters)))
-    progress(30, "Collecting caseloads")
-    worker_rows = [
-        [
-            w["worker__full_name"],
-            w["learners"],
-            w["leads"],
-            w["open_plans"],
-            w["reviews_soon"],
-            w["reviews_overdue"],
-            timezone.localtime(w["last_contact"]).strftime("%d %b %Y")
-            if w["last_contact"]
-            else "—",
-        ]
-        for w in workers
-    ]
-    by_worker: OrderedDict[str, list[list[Any]]] = OrderedDict()
-    for learner in sorted(
-        learners,
-        key=lambda item: (getattr(item, "lead_worker_name", None) or "~", item.urgency),  # type: ignore[attr-defined]
-    ):
-        worker = getattr(learner, "lead_worker_name", None) or "No lead key worker"
-        by_worker.setdefault(worker, []).append(
-            [
-                learner.display_name,
-                str(learner.year_group),
-                learner.rag_label,  # type: ignore[attr-defined]
-                learner.open_plans,  # type: ignore[attr-defined]
-                _d(learner.next_review),  # type: ignore[attr-defined]
-                learner.reviews_overdue,  # type: ignore[attr-defined]
-                learner.next_step,  # type: ignore[attr-defined]
-            ]
-        )
-    reach = learner_filter(scope, Cap.VIEW_CASELOAD_BOARD, prefix="learner__")
-    plan_status = (
-        Plan.objects.filter(reach).values("status").annotate(n=Count("pk")).order_by("status")
-    )
-    since = _since(job) or timezone.now() - dt.timedelta(days=365)
-    outcomes = (
-        Review.objects.filter(
-            Q(date__gte=since.date())
-            & learner_filter(scope, Cap.VIEW_CASELOAD_BOARD, prefix="plan__learner__")
-        )
-        .values("outcome")
-        .annotate(n=Count("pk"))
-        .order_by("outcome")
-    )
-    status_labels = dict(Plan.Status.choices)
-    outcome_labels = dict(Review.Outcome.choices)
-    overdue = sum(1 for learner in learners if learner.reviews_overdue)  # type: ignore[attr-defined]
-    sections = [
-        Section(
-            key="workers",
-            title="Caseload by key worker",
-            table=Table(
-                [
-                    "Key worker",
-                    "Learners",
-                    "As lead",
-                    "Open plans",
-                    "Reviews due (14 days)",
-                    "Reviews overdue",
-                    "Last contact",
-                ],
-                worker_rows,
-            )
-            if worker_rows
-            else None,
-            facts=[
-                ("Learners on caseloads", len(learners)),
-                ("Learners with an overdue review", overdue),
-            ]
-            if learners
-            else [],
-            empty_text="Nothing recorded: no learners are allocated to a key worker.",
-        ),
-        Section(
-            key="plans",
-            title="Plan status and review outcomes",
-            facts=[
-                (f"Plans: {status_labels.get(row['status'], row['status'])}", row["n"])
-                for row in plan_status
-            ]
-            + [
-                (
-                    f"Reviews since {since:%d %b %Y}: {outcome_labels.get(row['outcome'], row['outcome'])}",
-                    row["n"],
-                )
-                for row in outcomes
-            ],
-            empty_text="Nothing recorded: no plans are held.",
-        ),
-    ]
-    for worker, rows in by_worker.items():
-        sections.append(
-            Section(
-                key=f"worker-{len(sections)}",
-                title=f"Caseload: {worker}",
-                table=Table(
-                    ["Learner", "Year", "RAG", "Open plans", "Next review", "Overdue", "Next step"],
-                    rows,
-                ),
-            )
-        )
-    return {
-        "sections": sections,
-        "subject": f"{scope.school.name}: caseloads on {timezone.localdate():%d %b %Y}",
-        "exporter_roles": roles_label(scope.roles),
-        "handling": "Contains names and casework status of learners. Share only within the pastoral team.",
-        "_entries": len(learners) + len(worker_rows),
-    }
-
-
-registry.register(
-    registry.ReportKind(
-        kind=TRANSFER,
-        label="Transfer report",
-        cap=Cap.EXPORT_TRANSFER,
-        build=build_transfer,
-        template="pdf/base.html",
-        estimate=estimate_learner_record,
-    )
-)
-registry.register(
-    registry.ReportKind(
-        kind=CASE_CONFERENCE,
-        label="Case-conference summary",
-        cap=Cap.EXPORT_TRANSFER,
-        build=build_case_conference,
-        template="pdf/base.html",
-        estimate=estimate_learner_record,
-    )
-)
-registry.register(
-    registry.ReportKind(
-        kind=CASELOAD_REVIEW,
-        label="Caseload review",
-        cap=Cap.VIEW_CASELOAD_BOARD,
-        build=build_caseload_review,
-        template="pdf/base.html",
-        estimate=estimate_caseload_review,
-    )
-)
-
-nav.register(
-    nav.NavItem(
-        "Caseload report",
-        "caseload_reports:caseload-review",
-        order=82,
-        cap=Cap.VIEW_CASELOAD_BOARD,
-    )
-)
-nav.register_learner_link(
-    nav.LearnerLink("Transfer bundle", "caseload_reports:bundle", order=90, cap=Cap.EXPORT_CP_FILE)
-)
-nav.register_learner_link(
-    nav.LearnerLink(
-        "Transfer report", "caseload_reports:transfer", order=88, cap=Cap.EXPORT_TRANSFER
-    )
-)
-nav.register_learner_link(
-    nav.LearnerLink(
-        "Case-conference summary",
-        "caseload_reports:case-conference",
-        order=89,
-        cap=Cap.EXPORT_TRANSFER,
-    )
-)
-
-# The bundle and subject-access kinds register on import (see the module docstring).
-from caseload import report_bundle, report_sar  # noqa: E402, F401

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
-
-from caseload.reports import (
+from caseload.reports.sections import (
     attendance_section,
     contacts_section,
+    estimate_learner_record,
     interventions_section,
+    job_learner,
     parents_section,
     plans_section,
     profile_section,
@@ -153,16 +153,10 @@ def redaction_items(sections: list[Section]) -> list[RedactionItem]:
     return items
 
 
-def _learner(scope: Scope, job: ReportJob) -> Learner:
-    if job.learner_id is None:
-        raise Http404("Not found")
-    return sar_learner(scope, job.learner_id)
-
-
 def build_subject_access(
     scope: Scope, job: ReportJob, progress: registry.Progress
 ) -> dict[str, Any]:
-    learner = _learner(scope, job)
+    learner = job_learner(scope, job, Cap.EXPORT_SUBJECT_ACCESS)
     sections = sar_sections(scope, learner)
     progress(40, "Applying redactions")
     refs = set(job.params.get("redact") or [])
@@ -185,8 +179,6 @@ def build_subject_access(
 
 
 def estimate_subject_access(scope: Scope, job: ReportJob) -> int:
-    from caseload.reports import estimate_learner_record
-
     return estimate_learner_record(_record_scope(scope), job)
 
 

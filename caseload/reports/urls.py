@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caseload import report_views
+from caseload.reports import views as report_views
 
 app_name = "caseload_reports"
 urlpatterns = [

@@ -4,26 +4,49 @@ goes to its progress page (pastoral.reports)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from caseload.report_bundle import TRANSFER_BUNDLE
-from caseload.report_forms import (
+from caseload.reports.bundle import TRANSFER_BUNDLE
+from caseload.reports.forms import (
     CaseConferenceForm,
     CaseloadReviewForm,
     SubjectAccessForm,
     TransferReportForm,
 )
-from caseload.report_sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
-from caseload.reports import CASE_CONFERENCE, CASELOAD_REVIEW, TRANSFER
-from pastoral.access import Cap, learner_or_404, require
+from caseload.reports.review import CASELOAD_REVIEW
+from caseload.reports.sar import SUBJECT_ACCESS, redaction_items, sar_learner, sar_sections
+from caseload.reports.transfer import CASE_CONFERENCE, TRANSFER
+from caseload.views._common import render_form
+from pastoral.access import Cap, Scope, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
+from pastoral.models import Learner
 from pastoral.reports import services as reports
 
 
-def _status(request: HttpRequest) -> int:
-    return 422 if request.method == "POST" else 200
+def _requested(
+    request: HttpRequest,
+    scope: Scope,
+    kind: str,
+    title: str,
+    *,
+    learner: Learner | None = None,
+    params: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Create the report job and go to its progress page."""
+    job = reports.report_request(
+        actor=request.user,
+        scope=scope,
+        kind=kind,
+        title=title,
+        learner=learner,
+        params=params or {},
+        request=request,
+    )
+    return redirect("reports:job-detail", pk=job.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,21 +57,18 @@ def transfer_report(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.EXPORT_TRANSFER)
     form = TransferReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=TRANSFER,
-            title=f"Transfer report: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            TRANSFER,
+            f"Transfer report: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
-    return render(
+    return render_form(
         request,
         "caseload/report_transfer.html",
         {"learner": learner, "form": form, "may_bundle": scope.can(Cap.EXPORT_CP_FILE)},
-        status=_status(request),
     )
 
 
@@ -59,21 +79,18 @@ def case_conference(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.EXPORT_TRANSFER)
     form = CaseConferenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=CASE_CONFERENCE,
-            title=f"Case-conference summary: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            CASE_CONFERENCE,
+            f"Case-conference summary: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
-    return render(
+    return render_form(
         request,
         "caseload/report_case_conference.html",
         {"learner": learner, "form": form},
-        status=_status(request),
     )
 
 
@@ -83,18 +100,14 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_CASELOAD_BOARD)
     form = CaseloadReviewForm(request.POST if request.method == "POST" else None, scope=scope)
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=CASELOAD_REVIEW,
-            title=f"Caseload review: {scope.school.name}",
+        return _requested(
+            request,
+            scope,
+            CASELOAD_REVIEW,
+            f"Caseload review: {scope.school.name}",
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
-    return render(
-        request, "caseload/report_caseload_review.html", {"form": form}, status=_status(request)
-    )
+    return render_form(request, "caseload/report_caseload_review.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,15 +117,13 @@ def transfer_bundle(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     learner = learner_or_404(scope, pk, Cap.EXPORT_CP_FILE)
     if request.method == "POST":
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=TRANSFER_BUNDLE,
-            title=f"Transfer bundle: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            TRANSFER_BUNDLE,
+            f"Transfer bundle: {learner.display_name}",
             learner=learner,
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
     return render(request, "caseload/report_bundle.html", {"learner": learner})
 
 
@@ -127,23 +138,22 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None, refs=[(i.ref, i.title) for i in items]
     )
     if request.method == "POST" and form.is_valid():
-        job = reports.report_request(
-            actor=request.user,
-            scope=scope,
-            kind=SUBJECT_ACCESS,
-            title=f"Subject-access export: {learner.display_name}",
+        return _requested(
+            request,
+            scope,
+            SUBJECT_ACCESS,
+            f"Subject-access export: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
-        return redirect("reports:job-detail", pk=job.pk)
-    reports.report_previewed(
-        actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
-    )
+    if request.method == "GET":
+        # The redaction step shows the whole record: audited when shown, not when refused.
+        reports.report_previewed(
+            actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
+        )
     chosen = set(form["redact"].value() or [])
-    return render(
+    return render_form(
         request,
         "caseload/report_subject_access.html",
         {"learner": learner, "form": form, "items": items, "chosen": chosen},
-        status=_status(request),
     )

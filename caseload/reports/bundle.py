@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404
 from django.utils import timezone
 
 from attendance import selectors as attendance
-from caseload.models import ContactLog, Mark, Plan, Review, Target, TargetProgress
-from pastoral.access import Cap, Scope, learner_or_404, roles_label
+from caseload.models import ContactLog, Mark, Plan
+from caseload.reports.sections import job_learner, plans_of
+from pastoral.access import Cap, Scope, roles_label
 from pastoral.reports import bundle as bundles
 from pastoral.reports import registry
 from pastoral.reports.models import ReportJob
@@ -37,12 +37,6 @@ def _entry(ref: str, kind: str, when: Any, title: str, **extra: Any) -> dict[str
     item = {"ref": ref, "kind": kind, "occurred_at": _iso(when), "title": title[:300]}
     item.update({k: v for k, v in extra.items() if v not in (None, "", {})})
     return item
-
-
-def _learner(scope: Scope, job: ReportJob):  # type: ignore[no-untyped-def]
-    if job.learner_id is None:
-        raise Http404("Not found")
-    return learner_or_404(scope, job.learner_id, Cap.EXPORT_CP_FILE)
 
 
 def _chronology(scope: Scope, learner: Any) -> list[dict[str, Any]]:
@@ -135,23 +129,8 @@ def _chronology(scope: Scope, learner: Any) -> list[dict[str, Any]]:
 
 
 def _plans(learner: Any) -> list[dict[str, Any]]:
-    from django.db.models import Prefetch
-
-    plans = (
-        Plan.objects.filter(learner=learner)
-        .select_related("created_by")
-        .prefetch_related(
-            "needs",
-            Prefetch("targets", queryset=Target.objects.filter(removed=False)),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("reviewed_by").prefetch_related(
-                    Prefetch("progress", queryset=TargetProgress.objects.select_related("target"))
-                ),
-            ),
-        )
-        .order_by("start", "id")
-    )
+    # Oldest plan first; its reviews newest first (the bundle format's order).
+    plans = plans_of(learner, order=("start", "id"), review_order=("-date", "-id"))
     out = []
     for p in plans:
         out.append(
@@ -237,7 +216,7 @@ def _attendance(scope: Scope, learner: Any) -> dict[str, Any]:
 
 
 def build_bundle(scope: Scope, job: ReportJob, progress: registry.Progress) -> dict[str, Any]:
-    learner = _learner(scope, job)
+    learner = job_learner(scope, job, Cap.EXPORT_CP_FILE)
     chronology = _chronology(scope, learner)
     progress(40, "Collecting plans")
     plans = _plans(learner)
@@ -280,7 +259,7 @@ def build_bundle(scope: Scope, job: ReportJob, progress: registry.Progress) -> d
 
 
 def estimate_bundle(scope: Scope, job: ReportJob) -> int:
-    learner = _learner(scope, job)
+    learner = job_learner(scope, job, Cap.EXPORT_CP_FILE)
     return (
         Concern.objects.filter(learner_links__learner=learner).count()
         + Plan.objects.filter(learner=learner).count()
