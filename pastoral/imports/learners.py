@@ -117,12 +117,9 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
     required_columns = REQUIRED
     optional_columns = OPTIONAL
 
-    def __init__(
-        self, *, school: School, actor: User | None, request: Any = None, filename: str = ""
-    ) -> None:
+    def __init__(self, *, school: School, actor: User | None, filename: str = "") -> None:
         self.school = school
         self.actor = actor
-        self.request = request
         self.filename = filename
 
     def prepare(self) -> None:
@@ -345,5 +342,4 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
                 "updated": len(plan.update),
                 "unchanged": len(plan.unchanged),
             },
-            request=self.request,
         )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -79,12 +78,9 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
     required_columns = REQUIRED
     optional_columns = OPTIONAL
 
-    def __init__(
-        self, *, school: School, actor: User | None, request: Any = None, filename: str = ""
-    ) -> None:
+    def __init__(self, *, school: School, actor: User | None, filename: str = "") -> None:
         self.school = school
         self.actor = actor
-        self.request = request
         self.filename = filename
 
     def prepare(self) -> None:
@@ -278,7 +274,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 school=self.school,
                 obj=membership,
                 changes={"user": user.email, "role": role, "source": "staff import"},
-                request=self.request,
             )
         for item, membership in plan.remove_roles:
             membership_id = membership.pk
@@ -290,7 +285,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 object_type="pastoral.membership",
                 object_id=membership_id,
                 changes={"user": item.email, "role": membership.role, "source": "staff import"},
-                request=self.request,
             )
         for item, hoy, before, after in plan.set_years:
             target = hoy or created[(item.email, Role.HEAD_OF_YEAR.value)]
@@ -308,7 +302,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                     },
                     "source": "staff import",
                 },
-                request=self.request,
             )
         counts = outcome.counts
         audit.record(
@@ -326,5 +319,4 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 "roles_added": len(plan.add_roles),
                 "roles_removed": len(plan.remove_roles),
             },
-            request=self.request,
         )
