@@ -35,13 +35,11 @@ def transfer_report(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=TRANSFER,
             title=f"Transfer report: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(
@@ -60,13 +58,11 @@ def case_conference(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseConferenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=CASE_CONFERENCE,
             title=f"Case-conference summary: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(
@@ -84,12 +80,10 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
     form = CaseloadReviewForm(request.POST if request.method == "POST" else None, scope=scope)
     if request.method == "POST" and form.is_valid():
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=CASELOAD_REVIEW,
             title=f"Caseload review: {scope.school.name}",
             params=form.params(),
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(
@@ -105,12 +99,10 @@ def transfer_bundle(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.EXPORT_CP_FILE)
     if request.method == "POST":
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=TRANSFER_BUNDLE,
             title=f"Transfer bundle: {learner.display_name}",
             learner=learner,
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(request, "caseload/report_bundle.html", {"learner": learner})
@@ -128,18 +120,14 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=SUBJECT_ACCESS,
             title=f"Subject-access export: {learner.display_name}",
             learner=learner,
             params=form.params(),
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
-    reports.report_previewed(
-        actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
-    )
+    reports.report_previewed(scope=scope, kind=SUBJECT_ACCESS, learner=learner)
     chosen = set(form["redact"].value() or [])
     return render(
         request,
