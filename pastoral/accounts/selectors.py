@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from pastoral.access import Cap, Scope, require
 from pastoral.models import Membership, User
@@ -71,6 +72,11 @@ def is_member(scope: Scope, user: User) -> bool:
 def account_for_email(email: str) -> User | None:
     """The account with this e-mail (any case), if there is one."""
     return User.objects.filter(email__iexact=email).first() if email else None
+
+
+def recovery_codes_left(device: StaticDevice) -> int:
+    """How many unused recovery codes the person's recovery device still holds."""
+    return StaticToken.objects.filter(device=device).count()
 
 
 def is_locked_out(user: User) -> bool:

@@ -65,6 +65,15 @@ def second_factor_event(*, user: User, action: str, method: str) -> None:
     audit.record(action, actor=user, school=None, obj=user, changes={"method": method})
 
 
+def two_factor_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The authenticator-app device the person is enrolling: the latest
+    unconfirmed one, or a new one (its key is what the QR code shows)."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return pending or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=False
+    )
+
+
 @transaction.atomic
 def two_factor_enrol(*, user: User, device: TOTPDevice) -> list[str]:
     """Confirm the authenticator app the person just proved, drop any other

@@ -21,10 +21,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from pastoral.accounts import services
+from pastoral.accounts import selectors, services
 from pastoral.accounts.forms import CodeForm, EnrolForm, SignInForm
 from pastoral.accounts.otp import (
     has_totp,
@@ -110,7 +109,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             method = "recovery code" if isinstance(device, StaticDevice) else "totp"
             services.signin_succeeded(user=user, second_factor=method)  # type: ignore[arg-type]
             if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+                left = selectors.recovery_codes_left(device)
                 messages.warning(
                     request,
                     f"You used a recovery code; {left} left. Each code works only once.",
@@ -147,9 +146,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect(_with_next("accounts:otp-verify", next_url))
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect(next_url)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
-        "-pk"
-    ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = services.two_factor_device_for_enrolment(user=user)  # type: ignore[arg-type]
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
