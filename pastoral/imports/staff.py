@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from pastoral import audit
-from pastoral.imports.base import Change, CsvImporter, ImportOutcome, Report
+from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
 from pastoral.imports.csvfile import CsvRow
 from pastoral.imports.parse import CellError
-from pastoral.models import Membership, Role, School, User, YearGroup
+from pastoral.models import Membership, Role, User, YearGroup
 
 REQUIRED = ("email", "full_name", "roles")
 OPTIONAL = ("job_title", "hoy_year_groups")
@@ -72,26 +72,21 @@ class StaffPlan:
     users: dict[str, User] = field(default_factory=dict)
 
 
-class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
+def _year_keys(year: YearGroup) -> list[str]:
+    keys = [str(year.number), year.name.lower(), f"y{year.number}"]
+    if year.number == 0:
+        keys.append("r")
+    return keys
+
+
+class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
     """Upsert a school's staff and their roles from a CSV, keyed by e-mail."""
 
     required_columns = REQUIRED
     optional_columns = OPTIONAL
 
-    def __init__(self, *, school: School, actor: User | None, filename: str = "") -> None:
-        self.school = school
-        self.actor = actor
-        self.filename = filename
-
     def prepare(self) -> None:
-        self.years: dict[str, YearGroup] = {}
-        self.year_names: dict[int, str] = {}
-        for year in YearGroup.objects.filter(school=self.school).order_by("number"):
-            self.year_names[year.pk] = year.name
-            for key in (str(year.number), year.name.lower(), f"y{year.number}"):
-                self.years.setdefault(key, year)
-            if year.number == 0:
-                self.years.setdefault("r", year)
+        self.load_years(_year_keys)
 
     def _email(self, value: str) -> str:
         try:
