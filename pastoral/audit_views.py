@@ -22,21 +22,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pastoral import audit
+from pastoral import audit, selectors
 from pastoral.access import Cap, Scope, require
+from pastoral.accounts.selectors import staff_for
 from pastoral.accounts.stepup import step_up_required
-from pastoral.models import AuditEvent, Membership, User
+from pastoral.models import AuditEvent, User
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 # Spreadsheet programs run a cell starting with these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -68,9 +63,7 @@ class AuditFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["person"].queryset = User.objects.filter(
-            pk__in=Membership.objects.filter(school=scope.school).values("user_id")
-        ).order_by("full_name")
+        self.filters["person"].queryset = staff_for(scope, include_inactive=True)
         for name in ("date_from", "date_to"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
@@ -136,21 +129,8 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
             "object_type": object_type,
             "object_id": object_id,
             "query": _query_without_page(request),
-            "viewers": _viewers(events),
+            "viewers": selectors.audit_viewers(events),
         },
-    )
-
-
-def _viewers(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
-    """Each person who read the record, with how often and when last."""
-    from django.db.models import Count, Max
-
-    return list(
-        events.filter(action__regex=r"\.(viewed|exported|downloaded)$")
-        .order_by()
-        .values("actor_label")
-        .annotate(times=Count("id"), last=Max("created_at"))
-        .order_by("-last")[:100]
     )
 
 
@@ -217,7 +197,6 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         school=scope.school,
         object_type="pastoral.auditevent",
         changes={"filters": filters},
-        request=request,
     )
     # The trail as it stood when asked: not the export's own event, nor later ones.
     qs = events.qs.filter(pk__lt=exported.pk)[:EXPORT_LIMIT]

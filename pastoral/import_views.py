@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pastoral.access import Cap, require
-from pastoral.imports import services
+from pastoral.forms import INVALID_STATUS
+from pastoral.imports import selectors, services
 from pastoral.models import ImportBatch
 
 CHANGES_PER_PAGE = 100
@@ -49,15 +50,15 @@ def import_start(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = services.import_batch_create(
-            actor=scope, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
+            scope=scope, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"]
         )
         return redirect("pastoral:import-detail", pk=batch.pk)
-    recent = services.import_batches_for(scope).defer("content")[:RECENT_BATCHES]
+    recent = selectors.import_batches_for(scope).defer("content")[:RECENT_BATCHES]
     return render(
         request,
         "pastoral/import_start.html",
         {"form": form, "recent": recent, "limit_mb": settings.IMPORT_MAX_BYTES // 1048576},
-        status=400 if form.errors else 200,
+        status=INVALID_STATUS if form.errors else 200,
     )
 
 
@@ -65,10 +66,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A pending upload's dry-run preview (or its errors), or an applied import's result."""
     scope = require(request.scope, Cap.IMPORT_MIS)
-    batch = services.import_batch_or_404(scope, pk)
+    batch = selectors.import_batch_or_404(scope, pk)
     outcome = None
     if batch.status == ImportBatch.Status.PENDING:
-        outcome = services.import_batch_preview(actor=scope, batch=batch, request=request)
+        outcome = services.import_batch_preview(scope=scope, batch=batch)
     context: dict[str, object] = {"batch": batch, "outcome": outcome}
     if outcome is not None:
         if outcome.errors:
@@ -85,8 +86,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.IMPORT_MIS)
+    batch = selectors.import_batch_or_404(scope, pk)
     batch, outcome = services.import_batch_apply(
-        actor=scope, pk=pk, fingerprint=request.POST.get("fingerprint", ""), request=request
+        scope=scope, batch=batch, fingerprint=request.POST.get("fingerprint", "")
     )
     if outcome is None:
         messages.info(request, "This file was imported already.")
@@ -109,6 +111,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.IMPORT_MIS)
-    services.import_batch_discard(actor=scope, pk=pk)
+    batch = selectors.import_batch_or_404(scope, pk)
+    services.import_batch_discard(scope=scope, batch=batch)
     messages.info(request, "The upload was discarded; nothing was imported.")
     return redirect("pastoral:import-start")

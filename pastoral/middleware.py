@@ -72,7 +72,6 @@ class SessionLifetimeMiddleware:
                     school=None,
                     obj=user,  # type: ignore[arg-type]
                     changes={"reason": "idle" if idle else "lifetime"},
-                    request=request,
                 )
                 logout(request)
                 return _go(request, _with_next(reverse("login"), request, expired="1"))

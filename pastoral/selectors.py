@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from typing import Any
+
+from django.db.models import BooleanField, Case, Count, Max, Q, QuerySet, Value, When
 
 from pastoral.access import Cap, Scope, learner_filter, learners_for
-from pastoral.models import Learner, RegGroup, YearGroup
+from pastoral.models import AuditEvent, Learner
 
 SEARCH_LIMIT = 10
 
@@ -28,6 +30,11 @@ def learner_directory_for(scope: Scope | None) -> QuerySet[Learner]:
     )
 
 
+def learner_in_case_scope(scope: Scope, learner: Learner) -> bool:
+    """May this person open the learner's case data (the profile)?"""
+    return learner_directory_for(scope).filter(pk=learner.pk, in_case_scope=True).exists()
+
+
 def learner_search_for(
     scope: Scope | None, query: str, *, limit: int = SEARCH_LIMIT
 ) -> list[Learner]:
@@ -43,13 +50,13 @@ def learner_search_for(
     return list(qs[:limit])
 
 
-def year_groups_for(scope: Scope | None) -> QuerySet[YearGroup]:
-    if scope is None:
-        return YearGroup.objects.none()
-    return YearGroup.objects.filter(school=scope.school)
-
-
-def reg_groups_for(scope: Scope | None) -> QuerySet[RegGroup]:
-    if scope is None:
-        return RegGroup.objects.none()
-    return RegGroup.objects.filter(school=scope.school).select_related("year_group")
+def audit_viewers(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+    """Each person who read a record (of `events`, its audit history already
+    scoped by pastoral.audit), with how often and when last; at most 100."""
+    return list(
+        events.filter(action__regex=r"\.(viewed|exported|downloaded)$")
+        .order_by()
+        .values("actor_label")
+        .annotate(times=Count("id"), last=Max("created_at"))
+        .order_by("-last")[:100]
+    )

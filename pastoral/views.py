@@ -67,9 +67,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The directory card every member of staff may see; case data lives on the profile."""
     scope = require(request.scope, Cap.SEARCH_LEARNERS)
     learner = learner_or_404(scope, pk, Cap.SEARCH_LEARNERS)
-    in_case_scope = (
-        selectors.learner_directory_for(scope).filter(pk=pk, in_case_scope=True).exists()
-    )
+    in_case_scope = selectors.learner_in_case_scope(scope, learner)
     links = nav.learner_links_for(scope, learner.pk, in_case_scope)
     return render(
         request,

@@ -29,7 +29,6 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=CP_FILE,
             title=f"CP file transfer: {learner.display_name}",
@@ -40,10 +39,8 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 "method_label": dict(CPFileTransfer.Method.choices)[data["method"]],
                 "include_attachments": data["include_attachments"],
             },
-            request=request,
         )
         reports.cp_transfer_record(
-            actor=request.user,
             scope=scope,
             learner=learner,
             receiving_school=data["receiving_school"],
@@ -54,7 +51,6 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             sent_at=data["sent_at"],
             notes=data["notes"],
             report=job,
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(
@@ -79,13 +75,11 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         params = form.params()
         job = reports.report_request(
-            actor=request.user,
             scope=scope,
             kind=AGENCY,
             title=f"Agency report for {params['agency_name']}: {learner.display_name}",
             learner=learner,
             params=params,
-            request=request,
         )
         return redirect("reports:job-detail", pk=job.pk)
     return render(

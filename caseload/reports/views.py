@@ -38,13 +38,7 @@ def _requested(
 ) -> HttpResponse:
     """Create the report job and go to its progress page."""
     job = reports.report_request(
-        actor=request.user,
-        scope=scope,
-        kind=kind,
-        title=title,
-        learner=learner,
-        params=params or {},
-        request=request,
+        scope=scope, kind=kind, title=title, learner=learner, params=params or {}
     )
     return redirect("reports:job-detail", pk=job.pk)
 
@@ -148,9 +142,7 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if request.method == "GET":
         # The redaction step shows the whole record: audited when shown, not when refused.
-        reports.report_previewed(
-            actor=request.user, scope=scope, kind=SUBJECT_ACCESS, learner=learner, request=request
-        )
+        reports.report_previewed(scope=scope, kind=SUBJECT_ACCESS, learner=learner)
     chosen = set(form["redact"].value() or [])
     return render_form(
         request,

@@ -1,16 +1,40 @@
-"""Reads for the school administrator's users-and-roles screens."""
+"""Reads for sign-in and for the school administrator's users-and-roles screens,
+and the one list of a school's staff every app uses."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from pastoral.access import Cap, Scope, require
 from pastoral.models import Membership, User
 
 
-def _with_school_roles(qs: QuerySet[User], scope: Scope) -> QuerySet[User]:
-    return qs.prefetch_related(
+def staff_for(scope: Scope, query: str = "", *, include_inactive: bool = False) -> QuerySet[User]:
+    """The people who work at the scope's school, by name: for choosing whom to
+    alert, own, share with or allocate, and for the administrator's staff list.
+
+    `query` keeps those whose name or e-mail contains every word (at most four);
+    deactivated accounts are left out unless `include_inactive`. Names only:
+    no capability is needed to see one's colleagues.
+    """
+    qs = User.objects.filter(
+        pk__in=Membership.objects.filter(school=scope.school).values("user_id")
+    ).order_by("full_name", "email")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    for term in query.split()[:4]:
+        qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
+    return qs
+
+
+def staff_with_roles_for(scope: Scope | None, query: str = "") -> QuerySet[User]:
+    """Everyone who works at the school, active or not, each with their roles
+    here (`school_memberships`). Refuses (404) without Cap.MANAGE_USERS."""
+    scope = require(scope, Cap.MANAGE_USERS)
+    return staff_for(scope, query, include_inactive=True).prefetch_related(
         Prefetch(
             "memberships",
             queryset=Membership.objects.filter(school=scope.school)
@@ -21,34 +45,8 @@ def _with_school_roles(qs: QuerySet[User], scope: Scope) -> QuerySet[User]:
     )
 
 
-def staff_for(
-    scope: Scope | None,
-    query: str = "",
-    *,
-    cap: Cap = Cap.MANAGE_USERS,
-    active_only: bool = False,
-    with_roles: bool = True,
-) -> QuerySet[User]:
-    """Everyone who works at the scope's school, by name. Refuses (404) without
-    `cap`: the users screens ask for Cap.MANAGE_USERS; an app that lets people
-    name a colleague (to alert, to share with) asks for its own capability.
-    `active_only` leaves out deactivated accounts; `with_roles` prefetches each
-    person's roles in this school (the users screens show them)."""
-    scope = require(scope, cap)
-    qs = User.objects.filter(
-        pk__in=Membership.objects.filter(school=scope.school).values("user_id")
-    ).order_by("full_name", "email")
-    if active_only:
-        qs = qs.filter(is_active=True)
-    for term in query.split()[:4]:
-        from django.db.models import Q
-
-        qs = qs.filter(Q(full_name__icontains=term) | Q(email__icontains=term))
-    return _with_school_roles(qs, scope) if with_roles else qs
-
-
 def staff_member_or_404(scope: Scope | None, pk: int) -> User:
-    user = staff_for(scope).filter(pk=pk).first()
+    user = staff_with_roles_for(scope).filter(pk=pk).first()
     if user is None:
         raise Http404("Not found")
     return user
@@ -66,10 +64,24 @@ def membership_or_404(scope: Scope | None, user: User, membership_pk: int) -> Me
     return membership
 
 
+def is_member(scope: Scope, user: User) -> bool:
+    """Whether the person holds any role at the scope's school."""
+    return Membership.objects.filter(user=user, school=scope.school).exists()
+
+
+def account_for_email(email: str) -> User | None:
+    """The account with this e-mail (any case), if there is one."""
+    return User.objects.filter(email__iexact=email).first() if email else None
+
+
+def recovery_codes_left(device: StaticDevice) -> int:
+    """How many unused recovery codes the person's recovery device still holds."""
+    return StaticToken.objects.filter(device=device).count()
+
+
 def is_locked_out(user: User) -> bool:
     """Whether django-axes currently refuses this person's sign-ins."""
     from axes.models import AccessAttempt
-    from django.conf import settings
 
     return AccessAttempt.objects.filter(
         username=user.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT

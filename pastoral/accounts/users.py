@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,20 +12,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pastoral.access import Cap, require
 from pastoral.accounts import selectors, services
 from pastoral.accounts.forms import RoleGrantForm, UserCreateForm, YearGroupsForm
+from pastoral.forms import INVALID_STATUS, apply_errors
 from pastoral.models import Role, User
 
 PAGE_SIZE = 50
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.staff_for(scope, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.staff_with_roles_for(scope, query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accounts/user_list.html",
@@ -41,23 +38,18 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(
-                actor=scope.user, school=scope.school, request=request, **form.cleaned_data
-            )
+            user = services.user_create(scope=scope, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{user.full_name} was added as staff.")
             return redirect("accounts:user-detail", pk=user.pk)
-    return render(request, "accounts/user_create.html", {"form": form})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    return render(
+        request,
+        "accounts/user_create.html",
+        {"form": form},
+        status=INVALID_STATUS if form.errors else 200,
+    )
 
 
 def _detail(
@@ -102,19 +94,17 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             membership = services.membership_grant(
-                actor=scope.user,
-                school=scope.school,
+                scope=scope,
                 user=user,
                 role=form.cleaned_data["role"],
                 year_groups=form.cleaned_data["year_groups"],
-                request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{user.full_name} is now {membership.get_role_display()}.")
             return redirect("accounts:user-detail", pk=user.pk)
-    return _detail(request, user, grant_form=form, status=200)
+    return _detail(request, user, grant_form=form, status=INVALID_STATUS)
 
 
 @require_POST
@@ -126,13 +116,10 @@ def role_years(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
     if form.is_valid():
         try:
             services.membership_set_years(
-                actor=scope.user,
-                membership=membership,
-                year_groups=form.cleaned_data["year_groups"],
-                request=request,
+                scope=scope, membership=membership, year_groups=form.cleaned_data["year_groups"]
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Year groups saved.")
     else:
@@ -147,9 +134,9 @@ def role_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
     membership = selectors.membership_or_404(scope, user, membership_pk)
     label = membership.get_role_display()
     try:
-        services.membership_revoke(actor=scope.user, membership=membership, request=request)
+        services.membership_revoke(scope=scope, membership=membership)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"{user.full_name} is no longer {label}.")
     return redirect("accounts:user-detail", pk=user.pk)
@@ -160,11 +147,9 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     user = selectors.staff_member_or_404(scope, pk)
     try:
-        ended = services.user_deactivate(
-            actor=scope.user, school=scope.school, user=user, request=request
-        )
+        ended = services.user_deactivate(scope=scope, user=user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
             request,
@@ -178,7 +163,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     user = selectors.staff_member_or_404(scope, pk)
-    services.user_reactivate(actor=scope.user, school=scope.school, user=user, request=request)
+    services.user_reactivate(scope=scope, user=user)
     messages.success(request, f"{user.full_name} can sign in again.")
     return redirect("accounts:user-detail", pk=user.pk)
 
@@ -187,6 +172,6 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     user = selectors.staff_member_or_404(scope, pk)
-    services.user_unlock(actor=scope.user, school=scope.school, user=user, request=request)
+    services.user_unlock(scope=scope, user=user)
     messages.success(request, f"{user.full_name}'s failed sign-ins were cleared.")
     return redirect("accounts:user-detail", pk=user.pk)

@@ -11,7 +11,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
+from django.forms import BaseForm as Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,19 +21,17 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from pastoral.accounts import services
+from pastoral.accounts import selectors, services
 from pastoral.accounts.forms import CodeForm, EnrolForm, SignInForm
 from pastoral.accounts.otp import (
-    RECOVERY_CODE_COUNT,
-    RECOVERY_DEVICE_NAME,
     has_totp,
     mark_verified,
     second_factor_required,
 )
 from pastoral.accounts.qr import qr_data_uri
+from pastoral.forms import INVALID_STATUS
 
 SESSION_NEW_RECOVERY_CODES = "pastoral_new_recovery_codes"
 SESSION_OTP_FAILURES = "pastoral_otp_failures"
@@ -48,6 +46,11 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _status(form: Form) -> int:
+    """A refused submission answers INVALID_STATUS; the blank page 200."""
+    return INVALID_STATUS if form.is_bound and form.errors else 200
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -72,15 +75,19 @@ def signin(request: HttpRequest) -> HttpResponse:
                 return redirect(_with_next("accounts:otp-verify", next_url))
             if second_factor_required(user):
                 return redirect(_with_next("accounts:otp-setup", next_url))
-            services.signin_succeeded(user=user, request=request, second_factor="none")
+            services.signin_succeeded(user=user, second_factor="none")
             return redirect(next_url)
         services.signin_failed(
             email=str(request.POST.get("username", "")).strip().lower(),
-            request=request,
             stage="password",
             locked=bool(getattr(request, "axes_locked_out", False)),
         )
-    return render(request, "registration/login.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": next_url},
+        status=_status(form),
+    )
 
 
 @never_cache
@@ -100,16 +107,16 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             mark_verified(request, device)
             request.session.pop(SESSION_OTP_FAILURES, None)
             method = "recovery code" if isinstance(device, StaticDevice) else "totp"
-            services.signin_succeeded(user=user, request=request, second_factor=method)  # type: ignore[arg-type]
+            services.signin_succeeded(user=user, second_factor=method)  # type: ignore[arg-type]
             if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
+                left = selectors.recovery_codes_left(device)
                 messages.warning(
                     request,
                     f"You used a recovery code; {left} left. Each code works only once.",
                 )
             return redirect(next_url)
         failures = request.session.get(SESSION_OTP_FAILURES, 0) + 1
-        services.signin_failed(email=user.email, request=request, stage="second factor")  # type: ignore[union-attr]
+        services.signin_failed(email=user.email, stage="second factor")  # type: ignore[union-attr]
         if failures >= MAX_CODE_FAILURES:
             auth_logout(request)
             messages.error(request, "Too many wrong codes. Sign in again.")
@@ -121,7 +128,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             "and try again.",
         )
     return render(
-        request, "accounts/otp_verify.html", {"form": form, "next": next_url, "step_up": False}
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": next_url, "step_up": False},
+        status=_status(form),
     )
 
 
@@ -136,24 +146,16 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return redirect(_with_next("accounts:otp-verify", next_url))
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect(next_url)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by(
-        "-pk"
-    ).first() or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = services.two_factor_device_for_enrolment(user=user)  # type: ignore[arg-type]
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         if not allowed:
             form.add_error("code", "Too many wrong codes in a row: wait a minute and try again.")
         elif device.verify_token(form.cleaned_data["code"]):
-            codes = _confirm_enrolment(user, device)  # type: ignore[arg-type]
+            codes = services.two_factor_enrol(user=user, device=device)  # type: ignore[arg-type]
             mark_verified(request, device)
-            services.second_factor_event(
-                user=user,  # type: ignore[arg-type]
-                request=request,
-                action="accounts.two_factor.enrolled",
-                method="totp",
-            )
-            services.signin_succeeded(user=user, request=request, second_factor="totp")  # type: ignore[arg-type]
+            services.signin_succeeded(user=user, second_factor="totp")  # type: ignore[arg-type]
             request.session[SESSION_NEW_RECOVERY_CODES] = codes
             return redirect(_with_next("accounts:recovery-codes", next_url))
         else:
@@ -173,20 +175,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
             "required": second_factor_required(user),  # type: ignore[arg-type]
         },
+        status=_status(form),
     )
-
-
-@transaction.atomic
-def _confirm_enrolment(user: object, device: TOTPDevice) -> list[str]:
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    # A fresh set of recovery codes replaces any earlier set.
-    StaticDevice.objects.filter(user=user).delete()
-    static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
-    return codes
 
 
 @never_cache
@@ -216,24 +206,24 @@ def step_up(request: HttpRequest) -> HttpResponse:
             mark_verified(request, device)
             services.second_factor_event(
                 user=user,  # type: ignore[arg-type]
-                request=request,
                 action="accounts.two_factor.confirmed",
                 method="recovery code" if isinstance(device, StaticDevice) else "totp",
             )
             return redirect(next_url)
-        services.signin_failed(email=user.email, request=request, stage="step-up")  # type: ignore[union-attr]
+        services.signin_failed(email=user.email, stage="step-up")  # type: ignore[union-attr]
         form.add_error("code", "That code did not work. Wait for a new code and try again.")
     return render(
         request,
         "accounts/otp_verify.html",
         {"form": form, "next": next_url, "step_up": True, "minutes": settings.STEP_UP_MINUTES},
+        status=_status(form),
     )
 
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.signout(user=request.user, request=request)  # type: ignore[arg-type]
+        services.signout(user=request.user)  # type: ignore[arg-type]
     auth_logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -248,7 +238,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        services.password_changed(user=user, request=request)
+        services.password_changed(user=user)
         messages.success(request, "Your password was changed.")
         return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {"form": form}, status=_status(form))

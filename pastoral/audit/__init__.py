@@ -103,7 +103,6 @@ def record(
     object_id: str | int = "",
     learner: Learner | None = None,
     changes: Mapping[str, Any] | None = None,
-    request: object = None,  # TODO(wave): removed once no caller passes it
 ) -> AuditEvent:
     """Append one event to the school's trail and return it.
 

@@ -63,7 +63,7 @@ Subclass ``CsvImporter[Item, Plan]``::
     class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
         required_columns = ("upn", "date", "session", "mark")
 
-        def __init__(self, *, school, actor, request=None): ...
+        def __init__(self, *, school, actor, filename=""): ...
 
         def prepare(self):                      # look-ups, once
             self.learners = dict(Learner.objects.filter(school=self.school)

@@ -26,6 +26,7 @@ from pastoral.imports.csvfile import (
     read_csv_columns,
 )
 from pastoral.imports.parse import CellError
+from pastoral.models import School, User, YearGroup
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -343,3 +344,23 @@ class CsvImporter(Generic[ItemT, PlanT]):
             return outcome
         outcome.applied = True
         return outcome
+
+
+class SchoolImporter(CsvImporter[ItemT, PlanT]):
+    """An import into one school, run by `actor` (None from the command line);
+    `filename` names the file in the import's audit event."""
+
+    def __init__(self, *, school: School, actor: User | None, filename: str = "") -> None:
+        self.school = school
+        self.actor = actor
+        self.filename = filename
+
+    def load_years(self, spellings: Callable[[YearGroup], Iterable[str]]) -> None:
+        """Set `self.years` (each spelling of a year in a cell → the year; the
+        lowest year wins a clash) and `self.year_names` (pk → name), in one query."""
+        self.years: dict[str, YearGroup] = {}
+        self.year_names: dict[int, str] = {}
+        for year in YearGroup.objects.filter(school=self.school).order_by("number"):
+            self.year_names[year.pk] = year.name
+            for key in spellings(year):
+                self.years.setdefault(key, year)

@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pastoral import audit
-from pastoral.imports.base import Change, CsvImporter, ImportOutcome, Report
+from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
 from pastoral.imports.csvfile import CsvRow
 from pastoral.imports.parse import CellError, parse_bool, parse_choice, parse_date
-from pastoral.models import Learner, RegGroup, School, User, YearGroup
+from pastoral.models import Learner, RegGroup, YearGroup
 from pastoral.upn import upn_error
 
 REQUIRED = (
@@ -111,27 +111,14 @@ def _year_keys(year: YearGroup) -> list[str]:
     return keys
 
 
-class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
+class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
     """Upsert a school's learners from an MIS CSV export, keyed by UPN."""
 
     required_columns = REQUIRED
     optional_columns = OPTIONAL
 
-    def __init__(
-        self, *, school: School, actor: User | None, request: Any = None, filename: str = ""
-    ) -> None:
-        self.school = school
-        self.actor = actor
-        self.request = request
-        self.filename = filename
-
     def prepare(self) -> None:
-        self.years: dict[str, YearGroup] = {}
-        self.year_names: dict[int, str] = {}
-        for year in YearGroup.objects.filter(school=self.school).order_by("number"):
-            self.year_names[year.pk] = year.name
-            for key in _year_keys(year):
-                self.years.setdefault(key, year)
+        self.load_years(_year_keys)
         self.reg_groups: dict[str, RegGroup] = {}
         self.reg_names: dict[int, str] = {}
         for group in RegGroup.objects.filter(school=self.school):
@@ -345,5 +332,4 @@ class LearnerImporter(CsvImporter[LearnerRow, LearnerPlan]):
                 "updated": len(plan.update),
                 "unchanged": len(plan.unchanged),
             },
-            request=self.request,
         )

@@ -9,8 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from pastoral.imports.learners import LearnerImporter
 from pastoral.imports.staff import StaffImporter
 from pastoral.models import ImportBatch
 
-# Each importer is built with (school=, actor=, request=, filename=).
+# Each importer is built with (school=, actor=, filename=).
 IMPORTERS: dict[str, Callable[..., CsvImporter[Any, Any]]] = {
     ImportBatch.Kind.LEARNERS: LearnerImporter,
     ImportBatch.Kind.STAFF: StaffImporter,
@@ -34,28 +33,14 @@ class TooLarge(ValueError):
     pass
 
 
-def _importer(batch: ImportBatch, scope: Scope, request: HttpRequest | None) -> Any:
-    return IMPORTERS[batch.kind](
-        school=scope.school, actor=scope.user, request=request, filename=batch.filename
-    )
-
-
-def import_batches_for(scope: Scope | None) -> QuerySet[ImportBatch]:
-    """The school's import batches, for the person who may import (else 404)."""
-    scope = require(scope, Cap.IMPORT_MIS)
-    return ImportBatch.objects.filter(school=scope.school).select_related(
-        "uploaded_by", "applied_by"
-    )
-
-
-def import_batch_or_404(scope: Scope | None, pk: int) -> ImportBatch:
-    return get_object_or_404(import_batches_for(scope), pk=pk)
+def _importer(batch: ImportBatch, scope: Scope) -> Any:
+    return IMPORTERS[batch.kind](school=scope.school, actor=scope.user, filename=batch.filename)
 
 
 @transaction.atomic
-def import_batch_create(*, actor: Scope, kind: str, uploaded: UploadedFile) -> ImportBatch:
+def import_batch_create(*, scope: Scope, kind: str, uploaded: UploadedFile) -> ImportBatch:
     """Keep an uploaded CSV for its preview; old unconfirmed uploads are deleted."""
-    scope = require(actor, Cap.IMPORT_MIS)
+    scope = require(scope, Cap.IMPORT_MIS)
     if kind not in IMPORTERS:
         raise Http404("Not found")
     if uploaded.size is not None and uploaded.size > settings.IMPORT_MAX_BYTES:
@@ -79,16 +64,15 @@ def import_batch_create(*, actor: Scope, kind: str, uploaded: UploadedFile) -> I
     return batch
 
 
-def import_batch_preview(
-    *, actor: Scope, batch: ImportBatch, request: HttpRequest | None = None
-) -> ImportOutcome[Any]:
-    """The dry run of a pending batch: its errors, or the changes it would make."""
-    scope = require(actor, Cap.IMPORT_MIS)
-    return _importer(batch, scope, request).run(bytes(batch.content), dry_run=True)
+def import_batch_preview(*, scope: Scope, batch: ImportBatch) -> ImportOutcome[Any]:
+    """The dry run of a pending batch: its errors, or the changes it would make.
+    Writes nothing."""
+    scope = require(scope, Cap.IMPORT_MIS)
+    return _importer(batch, scope).run(bytes(batch.content), dry_run=True)
 
 
 def import_batch_apply(
-    *, actor: Scope, pk: int, fingerprint: str, request: HttpRequest | None = None
+    *, scope: Scope, batch: ImportBatch, fingerprint: str
 ) -> tuple[ImportBatch, ImportOutcome[Any] | None]:
     """Apply a previewed batch, all or nothing, if its changes are still those previewed.
 
@@ -96,10 +80,10 @@ def import_batch_apply(
     e.g. a double-clicked confirm). The batch row is locked so two confirms
     cannot both apply.
     """
-    scope = require(actor, Cap.IMPORT_MIS)
+    scope = require(scope, Cap.IMPORT_MIS)
     with transaction.atomic():
         batch = get_object_or_404(
-            ImportBatch.objects.select_for_update().filter(school=scope.school), pk=pk
+            ImportBatch.objects.select_for_update().filter(school=scope.school), pk=batch.pk
         )
         if batch.status != ImportBatch.Status.PENDING:
             return batch, None
@@ -108,9 +92,7 @@ def import_batch_apply(
                 errors=[RowError(None, "", "Confirm from the preview page.")], dry_run=False
             )
             return batch, outcome
-        outcome = _importer(batch, scope, request).run(
-            bytes(batch.content), expect_fingerprint=fingerprint
-        )
+        outcome = _importer(batch, scope).run(bytes(batch.content), expect_fingerprint=fingerprint)
         if outcome.applied:
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
@@ -123,10 +105,9 @@ def import_batch_apply(
 
 
 @transaction.atomic
-def import_batch_discard(*, actor: Scope, pk: int) -> None:
-    """Delete a pending upload (and its copy of the file)."""
-    scope = require(actor, Cap.IMPORT_MIS)
-    batch = get_object_or_404(
-        ImportBatch.objects.filter(school=scope.school, status=ImportBatch.Status.PENDING), pk=pk
-    )
+def import_batch_discard(*, scope: Scope, batch: ImportBatch) -> None:
+    """Delete a pending upload (and its copy of the file); 404 once it was applied."""
+    scope = require(scope, Cap.IMPORT_MIS)
+    if batch.school_id != scope.school.pk or batch.status != ImportBatch.Status.PENDING:
+        raise Http404("Not found")
     batch.delete()

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from pastoral import audit
-from pastoral.imports.base import Change, CsvImporter, ImportOutcome, Report
+from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
 from pastoral.imports.csvfile import CsvRow
 from pastoral.imports.parse import CellError
-from pastoral.models import Membership, Role, School, User, YearGroup
+from pastoral.models import Membership, Role, User, YearGroup
 
 REQUIRED = ("email", "full_name", "roles")
 OPTIONAL = ("job_title", "hoy_year_groups")
@@ -73,29 +72,21 @@ class StaffPlan:
     users: dict[str, User] = field(default_factory=dict)
 
 
-class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
+def _year_keys(year: YearGroup) -> list[str]:
+    keys = [str(year.number), year.name.lower(), f"y{year.number}"]
+    if year.number == 0:
+        keys.append("r")
+    return keys
+
+
+class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
     """Upsert a school's staff and their roles from a CSV, keyed by e-mail."""
 
     required_columns = REQUIRED
     optional_columns = OPTIONAL
 
-    def __init__(
-        self, *, school: School, actor: User | None, request: Any = None, filename: str = ""
-    ) -> None:
-        self.school = school
-        self.actor = actor
-        self.request = request
-        self.filename = filename
-
     def prepare(self) -> None:
-        self.years: dict[str, YearGroup] = {}
-        self.year_names: dict[int, str] = {}
-        for year in YearGroup.objects.filter(school=self.school).order_by("number"):
-            self.year_names[year.pk] = year.name
-            for key in (str(year.number), year.name.lower(), f"y{year.number}"):
-                self.years.setdefault(key, year)
-            if year.number == 0:
-                self.years.setdefault("r", year)
+        self.load_years(_year_keys)
 
     def _email(self, value: str) -> str:
         try:
@@ -278,7 +269,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 school=self.school,
                 obj=membership,
                 changes={"user": user.email, "role": role, "source": "staff import"},
-                request=self.request,
             )
         for item, membership in plan.remove_roles:
             membership_id = membership.pk
@@ -290,7 +280,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 object_type="pastoral.membership",
                 object_id=membership_id,
                 changes={"user": item.email, "role": membership.role, "source": "staff import"},
-                request=self.request,
             )
         for item, hoy, before, after in plan.set_years:
             target = hoy or created[(item.email, Role.HEAD_OF_YEAR.value)]
@@ -308,7 +297,6 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                     },
                     "source": "staff import",
                 },
-                request=self.request,
             )
         counts = outcome.counts
         audit.record(
@@ -326,5 +314,4 @@ class StaffImporter(CsvImporter[StaffRow, StaffPlan]):
                 "roles_added": len(plan.add_roles),
                 "roles_removed": len(plan.remove_roles),
             },
-            request=self.request,
         )

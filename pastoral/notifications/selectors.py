@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from pastoral.access import Scope
 from pastoral.notifications.models import Notification, NotificationPreference
@@ -21,9 +22,12 @@ def unread_count_for(scope: Scope) -> int:
     return notifications_for(scope, unread_only=True).count()
 
 
-def notification_for(scope: Scope, pk: int) -> Notification | None:
-    """One of the person's notifications in the current school, or None."""
-    return notifications_for(scope).filter(pk=pk).first()
+def notification_for(scope: Scope, pk: int) -> Notification:
+    """One of the person's notifications in the current school, or 404."""
+    notification = notifications_for(scope).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("Not found")
+    return notification
 
 
 def preference_for(scope: Scope) -> NotificationPreference:

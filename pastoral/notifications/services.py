@@ -212,12 +212,9 @@ def reminders_run(
 # --- Reading and preferences -------------------------------------------------
 
 
-def notification_mark_read(*, scope: Scope, notification_id: int) -> Notification:
+def notification_mark_read(*, scope: Scope, notification: Notification) -> Notification:
     """Mark one of the person's notifications read (404 if it is not theirs here)."""
-    notification = Notification.objects.filter(
-        pk=notification_id, recipient=scope.user, school=scope.school
-    ).first()
-    if notification is None:
+    if notification.recipient_id != scope.user.pk or notification.school_id != scope.school.pk:
         raise Http404("Not found")
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -235,11 +232,13 @@ def notifications_mark_all_read(*, scope: Scope) -> int:
 
 
 def preference_update(
-    *, actor: User, urgent_email: bool, digest_email: bool
+    *, scope: Scope, urgent_email: bool, digest_email: bool
 ) -> NotificationPreference:
     """Save the person's e-mail preferences (in-app notifications are always on)."""
     with transaction.atomic():
-        preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=actor)
+        preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+            user=scope.user
+        )
         preference.urgent_email = urgent_email
         preference.digest_email = digest_email
         preference.full_clean()

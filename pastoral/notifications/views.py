@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pastoral.access import Scope
+from pastoral.forms import INVALID_STATUS
 from pastoral.notifications import registry, selectors, services
 from pastoral.notifications.forms import PreferenceForm
 
@@ -61,7 +62,9 @@ def badge(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read and follow the link, if the person may still see the object."""
     scope = _scope(request)
-    notification = services.notification_mark_read(scope=scope, notification_id=pk)
+    notification = services.notification_mark_read(
+        scope=scope, notification=selectors.notification_for(scope, pk)
+    )
     if notification.object_type and notification.object_id:
         visible = registry.visible_ids(scope, notification.object_type, [notification.object_id])
         if visible is not None and notification.object_id not in visible:
@@ -77,7 +80,9 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    notification = services.notification_mark_read(scope=scope, notification_id=pk)
+    notification = services.notification_mark_read(
+        scope=scope, notification=selectors.notification_for(scope, pk)
+    )
     if request.htmx:
         response = render(request, "notifications/_row.html", {"notification": notification})
         # The badge in the navigation listens for this and refreshes itself.
@@ -103,10 +108,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(request.POST or None, instance=selectors.preference_for(scope))
     if request.method == "POST" and form.is_valid():
         services.preference_update(
-            actor=scope.user,
+            scope=scope,
             urgent_email=form.cleaned_data["urgent_email"],
             digest_email=form.cleaned_data["digest_email"],
         )
         messages.success(request, "Your notification preferences are saved.")
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form},
+        status=INVALID_STATUS if form.errors else 200,
+    )

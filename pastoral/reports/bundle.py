@@ -16,13 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft202012Validator
 
 from pastoral import audit
 from pastoral.access import Cap, Scope, learners_for, require
-from pastoral.models import User
 from pastoral.reports.models import ImportedBundle, ImportedEntry
 from pastoral.reports.services import canonical_json
 
@@ -99,9 +97,7 @@ def _when(value: str) -> dt.datetime:
     return parsed
 
 
-def bundle_import(
-    *, actor: User, scope: Scope, raw: bytes, request: HttpRequest | None = None
-) -> ImportedBundle:
+def bundle_import(*, scope: Scope, raw: bytes) -> ImportedBundle:
     """Import a bundle for the matching learner (by UPN) of this school (DSLs only).
 
     Everything is checked before anything is written; the import is all or
@@ -167,7 +163,7 @@ def bundle_import(
             schema_version=document["version"],
             sha256=digest,
             attendance_summary=attendance["summary"],
-            imported_by=actor,
+            imported_by=scope.user,
         )
         imported.full_clean()
         imported.save()
@@ -176,7 +172,7 @@ def bundle_import(
         ImportedEntry.objects.bulk_create(entries, batch_size=500)
         audit.record(
             "reports.bundle.imported",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=imported,
             learner=learner,
@@ -186,6 +182,5 @@ def bundle_import(
                 "entries": len(entries),
                 "sha256": digest,
             },
-            request=request,
         )
     return imported

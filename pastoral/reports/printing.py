@@ -70,11 +70,6 @@ class Section:
         )
 
 
-def nothing_recorded(key: str, title: str, what: str) -> Section:
-    """A section that says plainly that nothing of this kind is held."""
-    return Section(key=key, title=title, empty_text=f"Nothing recorded: no {what} are held.")
-
-
 def total_entries(sections: list[Section]) -> int:
     return sum(section.count() for section in sections)
 

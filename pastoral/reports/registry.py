@@ -63,7 +63,3 @@ def register(kind: ReportKind) -> ReportKind:
 
 def get(kind: str) -> ReportKind | None:
     return _kinds.get(kind)
-
-
-def all_kinds() -> list[ReportKind]:
-    return sorted(_kinds.values(), key=lambda k: k.label)

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 
 from pastoral import audit
 from pastoral.access import Cap, Scope, learners_for, require, scope_for
-from pastoral.models import Learner, User
+from pastoral.models import Learner
 from pastoral.reports import registry
 from pastoral.reports.models import CPFileTransfer, ReportJob
 from pastoral.reports.pdf import render_pdf
@@ -51,13 +51,11 @@ def _kind_or_404(kind: str) -> registry.ReportKind:
 
 def report_request(
     *,
-    actor: User,
     scope: Scope,
     kind: str,
     title: str,
     learner: Learner | None = None,
     params: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
     background: bool | None = None,
 ) -> ReportJob:
     """Create a report job and generate it inline, or queue it for a worker when large.
@@ -75,7 +73,7 @@ def report_request(
     now = timezone.now()
     job = ReportJob(
         school=scope.school,
-        requested_by=actor,
+        requested_by=scope.user,
         kind=kind,
         title=title[:200],
         learner=learner,
@@ -93,12 +91,11 @@ def report_request(
         job.save()
         audit.record(
             f"reports.{kind}.requested",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=job,
             learner=learner,
             changes={"params": job.params, "background": job.background},
-            request=request,
         )
         if job.background:
             from pastoral.reports.tasks import generate_report
@@ -106,7 +103,7 @@ def report_request(
             job_id = job.pk
             transaction.on_commit(lambda: generate_report.delay(job_id))
     if not job.background:
-        report_generate(job_id=job.pk, request=request)
+        report_generate(job_id=job.pk)
         job.refresh_from_db()
     return job
 
@@ -128,7 +125,7 @@ def _store(job: ReportJob, content: bytes, extension: str) -> str:
     return str(target.relative_to(settings.PRIVATE_STORAGE_ROOT))
 
 
-def report_generate(*, job_id: int, request: HttpRequest | None = None) -> ReportJob | None:
+def report_generate(*, job_id: int) -> ReportJob | None:
     """Build, render and store one job's file; audit "reports.<kind>.generated".
 
     Idempotent: a job already finished (a redelivered task, a double click)
@@ -206,54 +203,32 @@ def report_generate(*, job_id: int, request: HttpRequest | None = None) -> Repor
             obj=job,
             learner=job.learner,
             changes={"pages": pages, "entries": entries, "sha256": digest, "params": job.params},
-            request=request,
         )
     job.refresh_from_db()
     return job
 
 
-def report_downloaded(*, actor: User, scope: Scope, job: ReportJob, request: HttpRequest) -> None:
+def report_downloaded(*, scope: Scope, job: ReportJob) -> None:
     """Audit a download ("reports.<kind>.downloaded"); the view streams the file."""
-    with transaction.atomic():
-        audit.record(
-            f"reports.{job.kind}.downloaded",
-            actor=actor,
-            school=scope.school,
-            obj=job,
-            learner=job.learner,
-            changes={"requested_by": job.requested_by.email, "sha256": job.sha256},
-            request=request,
-        )
+    audit.record(
+        f"reports.{job.kind}.downloaded",
+        actor=scope.user,
+        school=scope.school,
+        obj=job,
+        learner=job.learner,
+        changes={"requested_by": job.requested_by.email, "sha256": job.sha256},
+    )
 
 
-def imported_records_viewed(
-    *, actor: User, scope: Scope, learner: Learner, request: HttpRequest | None = None
-) -> None:
-    """Audit a look at the records imported from the learner's previous school."""
-    with transaction.atomic():
-        audit.record(
-            "reports.imported_records.viewed",
-            actor=actor,
-            school=scope.school,
-            obj=learner,
-            learner=learner,
-            request=request,
-        )
-
-
-def report_previewed(
-    *, actor: User, scope: Scope, kind: str, learner: Learner, request: HttpRequest | None = None
-) -> None:
+def report_previewed(*, scope: Scope, kind: str, learner: Learner) -> None:
     """Audit a page that shows a report's whole content before export (the redaction step)."""
-    with transaction.atomic():
-        audit.record(
-            f"reports.{kind}.previewed",
-            actor=actor,
-            school=scope.school,
-            obj=learner,
-            learner=learner,
-            request=request,
-        )
+    audit.record(
+        f"reports.{kind}.previewed",
+        actor=scope.user,
+        school=scope.school,
+        obj=learner,
+        learner=learner,
+    )
 
 
 def reports_expire(*, now: dt.datetime | None = None) -> int:
@@ -278,7 +253,6 @@ def reports_expire(*, now: dt.datetime | None = None) -> int:
 
 def cp_transfer_record(
     *,
-    actor: User,
     scope: Scope,
     learner: Learner,
     receiving_school: str,
@@ -289,7 +263,6 @@ def cp_transfer_record(
     receiving_contact: str = "",
     notes: str = "",
     report: ReportJob | None = None,
-    request: HttpRequest | None = None,
 ) -> CPFileTransfer:
     """Record that a learner's CP file was sent to their new school (DSL only).
 
@@ -308,7 +281,7 @@ def cp_transfer_record(
         receiving_contact=receiving_contact,
         method=method,
         sent_at=sent_at,
-        sent_by=actor,
+        sent_by=scope.user,
         report=report,
         notes=notes,
     )
@@ -317,7 +290,7 @@ def cp_transfer_record(
         transfer.save()
         audit.record(
             "reports.cp_transfer.created",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=transfer,
             learner=learner,
@@ -327,19 +300,16 @@ def cp_transfer_record(
                 "sent_at": sent_at.isoformat(),
                 "report": report.pk if report else None,
             },
-            request=request,
         )
     return transfer
 
 
 def cp_transfer_confirm_receipt(
     *,
-    actor: User,
     scope: Scope,
     transfer: CPFileTransfer,
     confirmed_by: str,
     confirmed_at: dt.datetime,
-    request: HttpRequest | None = None,
 ) -> CPFileTransfer:
     """Record who at the receiving school confirmed receipt, and when (DSL only)."""
     require(scope, Cap.EXPORT_CP_FILE)
@@ -353,12 +323,12 @@ def cp_transfer_confirm_receipt(
         }
         locked.receipt_confirmed_by = confirmed_by
         locked.receipt_confirmed_at = confirmed_at
-        locked.receipt_recorded_by = actor
+        locked.receipt_recorded_by = scope.user
         locked.full_clean()
         locked.save()
         audit.record(
             "reports.cp_transfer.receipt_confirmed",
-            actor=actor,
+            actor=scope.user,
             school=scope.school,
             obj=locked,
             learner=locked.learner,
@@ -366,6 +336,5 @@ def cp_transfer_confirm_receipt(
                 {k: str(v) if v else v for k, v in before.items()},
                 {"receipt_confirmed_by": confirmed_by, "receipt_confirmed_at": str(confirmed_at)},
             ),
-            request=request,
         )
     return locked

@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from pastoral.access import Cap, learner_or_404, require
+from pastoral import audit
+from pastoral.access import Cap, Scope, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
+from pastoral.forms import INVALID_STATUS
 from pastoral.reports import bundle as bundles
 from pastoral.reports import selectors, services
 from pastoral.reports.forms import BundleImportForm, ReceiptForm
@@ -18,10 +20,11 @@ from pastoral.reports.forms import BundleImportForm, ReceiptForm
 PAGE_SIZE = 25
 
 
-def _member(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if request.scope is None:
+def _member(request: HttpRequest) -> Scope:
+    scope: Scope | None = request.scope  # type: ignore[attr-defined]
+    if scope is None:
         raise Http404("Not found")
-    return request.scope
+    return scope
 
 
 @require_GET
@@ -60,7 +63,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     path = job.absolute_path()
     if not path.is_file():
         raise Http404("Not found")
-    services.report_downloaded(actor=request.user, scope=scope, job=job, request=request)
+    services.report_downloaded(scope=scope, job=job)
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
     )
@@ -83,12 +86,10 @@ def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReceiptForm(request.POST if request.method == "POST" else None, sent_at=transfer.sent_at)
     if request.method == "POST" and form.is_valid():
         services.cp_transfer_confirm_receipt(
-            actor=request.user,
             scope=scope,
             transfer=transfer,
             confirmed_by=form.cleaned_data["confirmed_by"],
             confirmed_at=form.cleaned_data["confirmed_at"],
-            request=request,
         )
         messages.success(request, "Receipt recorded.")
         return redirect("reports:cp-transfer-list")
@@ -96,7 +97,7 @@ def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reports/cp_transfer_receipt.html",
         {"transfer": transfer, "form": form},
-        status=422 if request.method == "POST" else 200,
+        status=INVALID_STATUS if request.method == "POST" else 200,
     )
 
 
@@ -111,12 +112,7 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            imported = bundles.bundle_import(
-                actor=request.user,
-                scope=scope,
-                raw=form.cleaned_data["bundle"].read(),
-                request=request,
-            )
+            imported = bundles.bundle_import(scope=scope, raw=form.cleaned_data["bundle"].read())
         except bundles.BundleRefused as refused:
             form.add_error("bundle", f"Not imported: {refused}")
         else:
@@ -129,7 +125,7 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
         request,
         "reports/bundle_import.html",
         {"form": form},
-        status=422 if request.method == "POST" else 200,
+        status=INVALID_STATUS if request.method == "POST" else 200,
     )
 
 
@@ -141,9 +137,7 @@ def imported_records(request: HttpRequest, pk: int) -> HttpResponse:
     entries = selectors.imported_entries_for(scope, learner)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     bundles_in = selectors.imported_bundles_for(scope, learner)
-    services.imported_records_viewed(
-        actor=request.user, scope=scope, learner=learner, request=request
-    )
+    audit.viewed(scope, learner, action="reports.imported_records.viewed")
     return render(
         request,
         "reports/imported_records.html",

@@ -311,4 +311,4 @@ def learners_by_ids(scope: Scope, ids: Iterable[int]) -> list[Learner]:
 def colleagues_for(scope: Scope) -> QuerySet[User]:
     """Active staff of the school someone logging a concern may name (to alert,
     to share with): the core's staff list, without their roles."""
-    return staff_for(scope, cap=Cap.LOG_CONCERN, active_only=True, with_roles=False)
+    return staff_for(require(scope, Cap.LOG_CONCERN))

@@ -56,7 +56,7 @@ def test_it_refuses_a_wrong_code_and_audits_it(world: Any, client: Client) -> No
     totp_device(dsl)
     _password(client, dsl)
     response = client.post(reverse("accounts:otp-verify"), {"code": "000000"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert b"That code did not work" in response.content
     assert client.get("/").status_code == 302
     event = AuditEvent.objects.order_by("-id").first()
@@ -170,7 +170,7 @@ def test_a_recovery_code_works_once(world: Any, client: Client) -> None:
     other = Client()
     _password(other, dsl)
     response = other.post(reverse("accounts:otp-verify"), {"code": "abcd2345"})
-    assert response.status_code == 200 and b"That code did not work" in response.content
+    assert response.status_code == 422 and b"That code did not work" in response.content
     assert other.get("/").status_code == 302
 
 
@@ -186,7 +186,7 @@ def test_it_starts_a_new_session_on_sign_in(world: Any, client: Client) -> None:
 def test_it_audits_failed_sign_ins_and_sign_out(world: Any, client: Client) -> None:
     staff = member(UserFactory(), world.school)
     response = _password(client, staff, password="wrong-password-123")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert b"is not right" in response.content
     failed = AuditEvent.objects.order_by("-id").first()
     assert failed.action == "accounts.user.sign_in_failed"
@@ -219,7 +219,7 @@ def test_it_locks_out_after_repeated_failures_and_unlocks_by_command(
 def test_it_refuses_a_deactivated_account(world: Any, client: Client) -> None:
     staff = member(UserFactory(is_active=False), world.school)
     response = _password(client, staff)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "_auth_user_id" not in client.session
 
 
@@ -238,7 +238,7 @@ def test_a_person_changes_their_password_under_the_rules(world: Any, client: Cli
     weak = client.post(
         url, {"old_password": TEST_PASSWORD, "new_password1": "short", "new_password2": "short"}
     )
-    assert weak.status_code == 200 and "too short" in weak.content.decode()
+    assert weak.status_code == 422 and "too short" in weak.content.decode()
     response = client.post(
         url,
         {

@@ -68,7 +68,7 @@ CASES = [
     Case(
         "accounts:password-change",
         "wrong old password",
-        ALL_OK,
+        every(422),
         method="post",
         data=lambda w: {
             "old_password": "not-it",

@@ -19,7 +19,7 @@ def _hoy_export(world: Any) -> None:
 
     user = world.user("hoy")
     world.report_job = report_request(
-        actor=user, scope=scope_for(user, world.school), kind="test_echo", title="Echo"
+        scope=scope_for(user, world.school), kind="test_echo", title="Echo"
     )
 
 
@@ -27,7 +27,6 @@ def _other_school_export(world: Any) -> None:
     from pastoral.reports.services import report_request
 
     world.report_job = report_request(
-        actor=world.outsider,
         scope=scope_for(world.outsider, world.other_school),
         kind="test_echo",
         title="Echo",

@@ -122,7 +122,7 @@ def test_a_50_mb_upload_is_refused_beside_the_field(client: Client, world: World
     admin_client(client, world)
     big = learners_csv(1) + b"\n" * (50 * 1024 * 1024)
     response = upload(client, big)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "The file is 50.0 MB; the limit is 40 MB" in html
     assert 'id="id_file"' in html and "is-invalid" in html

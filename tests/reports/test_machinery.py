@@ -26,7 +26,6 @@ NASTY = '<script>alert(1)</script> <style>body{background:url(file:///etc/passwd
 def _request(world: Any, role: str = "hoy", **params: Any) -> ReportJob:
     user = world.user(role)
     return services.report_request(
-        actor=user,
         scope=scope_for(user, world.school),
         kind="test_echo",
         title="Echo report",
