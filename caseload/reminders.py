@@ -15,17 +15,20 @@ from django.urls import reverse
 
 from caseload.models import AgreedAction, Allocation, Plan
 from pastoral.access import Cap, Scope, learner_filter
-from pastoral.calendar import SchoolCalendar
 from pastoral.models import Role, School
-from pastoral.notifications.finders import role_holder_ids, unique
+from pastoral.notifications.finders import (
+    NOTICE_LOOKAHEAD,
+    in_notice,
+    overdue,
+    role_holder_ids,
+    unique,
+)
 from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
 
 # A plan's key worker hears this many school days before the review date.
 PLAN_REVIEW_NOTICE_SCHOOL_DAYS = 5
 # An agreed action's owner hears this many school days before it is due.
 ACTION_NOTICE_SCHOOL_DAYS = 1
-# Look-ahead for the calendar: comfortably more than the notice periods plus a holiday.
-_AHEAD = dt.timedelta(days=60)
 
 
 def _lead_workers(learner_ids: list[int], today: dt.date) -> dict[int, list[int]]:
@@ -50,23 +53,19 @@ def _plan_url(plan_id: int) -> str:
 def plan_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
     """Active plans whose review falls within the notice period: the key
     workers hear once per plan and review date (the SENCO if nobody holds the case)."""
-    plans = list(
-        Plan.objects.filter(
-            school=school,
-            status=Plan.Status.ACTIVE,
-            next_review__gte=today,
-            next_review__lte=today + _AHEAD,
-        ).values_list("pk", "learner_id", "next_review")
+    plans = Plan.objects.filter(
+        school=school,
+        status=Plan.Status.ACTIVE,
+        next_review__gte=today,
+        next_review__lte=today + NOTICE_LOOKAHEAD,
+    ).values_list("pk", "learner_id", "next_review")
+    due_now = in_notice(
+        school,
+        today,
+        plans,
+        due_of=lambda row: row[2],
+        notice_school_days=PLAN_REVIEW_NOTICE_SCHOOL_DAYS,
     )
-    if not plans:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
-    due_now = [
-        (pk, learner_id, review)
-        for pk, learner_id, review in plans
-        if (opens := calendar.add_school_days(review, -PLAN_REVIEW_NOTICE_SCHOOL_DAYS)) is None
-        or opens <= today
-    ]
     if not due_now:
         return
     workers = _lead_workers([learner_id for _, learner_id, _ in due_now], today)
@@ -115,37 +114,41 @@ def _open_actions(school: School) -> list[tuple[int, int, int, dt.date]]:
     )
 
 
+def _due(row: tuple[int, int, int, dt.date]) -> dt.date:
+    return row[3]
+
+
 def actions_due(school: School, today: dt.date) -> Iterator[Due]:
     """Follow-up actions agreed at a contact, due within the notice period: the owner hears."""
-    actions = [a for a in _open_actions(school) if today <= a[3] <= today + _AHEAD]
-    if not actions:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
+    actions = in_notice(
+        school,
+        today,
+        _open_actions(school),
+        due_of=_due,
+        notice_school_days=ACTION_NOTICE_SCHOOL_DAYS,
+    )
     for pk, contact_id, owner_id, due in actions:
-        opens = calendar.add_school_days(due, -ACTION_NOTICE_SCHOOL_DAYS)
-        if opens is None or opens <= today:
-            yield Due(
-                recipient_id=owner_id,
-                object_type="caseload.agreedaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up action due {due:%-d %b} (A-{pk})",
-                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
-            )
+        yield Due(
+            recipient_id=owner_id,
+            object_type="caseload.agreedaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up action due {due:%-d %b} (A-{pk})",
+            url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+        )
 
 
 def actions_overdue(school: School, today: dt.date) -> Iterator[Due]:
     """Follow-up actions past their due date and not done: the owner hears once."""
-    for pk, contact_id, owner_id, due in _open_actions(school):
-        if due < today:
-            yield Due(
-                recipient_id=owner_id,
-                object_type="caseload.agreedaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up action overdue since {due:%-d %b} (A-{pk})",
-                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
-            )
+    for pk, contact_id, owner_id, due in overdue(today, _open_actions(school), due_of=_due):
+        yield Due(
+            recipient_id=owner_id,
+            object_type="caseload.agreedaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up action overdue since {due:%-d %b} (A-{pk})",
+            url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+        )
 
 
 def _visible_plans(scope: Scope, ids: list[str]) -> set[str]:
