@@ -108,3 +108,20 @@ def test_the_subject_access_step_is_audited_when_shown_not_when_refused(
     assert len(_events("reports.subject_access.previewed")) == 1
     assert client.post(url, {"reason": ""}).status_code == 422
     assert len(_events("reports.subject_access.previewed")) == 1
+
+
+def test_the_board_my_caseload_and_groups_are_audited_as_lists(world: Any, client: Any) -> None:
+    group = make_group(world.user("senco"), [world.learner9])
+    sign_in(client, world.user("senco"), school=world.school)
+    assert client.get(reverse("caseload:board") + "?page=1").status_code == 200
+    [board] = _events("caseload.board.listed")
+    assert board.learner_id is None and board.changes["page"] == 1
+    assert client.get(reverse("caseload:intervention-list")).status_code == 200
+    assert len(_events("caseload.interventions.listed")) == 1
+    assert client.get(reverse("caseload:intervention-detail", args=[group.pk])).status_code == 200
+    [seen] = _events("caseload.intervention.viewed")
+    assert seen.object_id == str(group.pk)
+    sign_in(client, world.user("support"), school=world.school)
+    assert client.get(reverse("caseload:mine")).status_code == 200
+    [mine] = _events("caseload.caseload.listed")
+    assert mine.actor == world.user("support")
