@@ -238,6 +238,11 @@ class Concern(models.Model):
     def is_restricted(self) -> bool:
         return self.level == self.Level.RESTRICTED
 
+    @property
+    def alert_group_labels(self) -> list[str]:
+        labels = dict(AlertGroup.choices)
+        return [str(labels[g]) for g in self.alert_groups or [] if g in labels]
+
     def clean(self) -> None:
         if self.occurred_at and self.occurred_at > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError({"occurred_at": "This is in the future. When did it happen?"})

@@ -260,10 +260,15 @@ def test_the_form_restricts_a_sexual_abuse_concern_left_unticked(world: Any, cli
     assert "Only the DSL team has been told" in response.content.decode()
     concern = Concern.objects.get()
     assert concern.level == "restricted"
+    url = reverse("safeguarding:concern-detail", args=[concern.pk])
     for role in CASE_ROLES:
         sign_in(client, world.user(role), school=world.school)
-        url = reverse("safeguarding:concern-detail", args=[concern.pk])
         assert client.get(url).status_code == 404, role
+    # The DSL sees whom the author wanted told, and that they were not.
+    sign_in(client, world.user("dsl"), school=world.school)
+    page = client.get(url).content.decode()
+    assert "Author asked to alert" in page
+    assert "The learner&#x27;s head of year, Key worker(s)" in page and "(not told" in page
 
 
 def test_triage_refuses_lowering_without_a_reason_beside_the_field(world: Any, client: Any) -> None:
