@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pastoral.access import Scope
 from safeguarding import selectors
-from safeguarding.models import Concern, ConcernAction, Participant
+from safeguarding.models import AlertGroup, Concern, ConcernAction, Level, Participant
 from safeguarding.models.concerns import FUTURE_TOLERANCE
 
 
@@ -72,6 +72,24 @@ class _Prefixed:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
 
+class CategoryCheckboxes(forms.CheckboxSelectMultiple):
+    """Category boxes that carry their alert groups and level, for the page's
+    script to preselect the groups and say when the concern will be restricted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_data: dict[str, dict[str, str]] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
+# The DSL team is always told; the form offers the other groups.
+FORM_ALERT_GROUPS = [(g.value, g.label) for g in AlertGroup if g != AlertGroup.DSL]
+
+
 class ConcernForm(forms.Form):
     learners = forms.TypedMultipleChoiceField(
         coerce=int,
@@ -89,7 +107,11 @@ class ConcernForm(forms.Form):
     )
     location = forms.CharField(label="Where", max_length=200, required=False)
     categories = forms.TypedMultipleChoiceField(
-        coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
+        coerce=int,
+        label="Categories",
+        required=False,
+        widget=CategoryCheckboxes,
+        help_text="Categories marked “DSL team only” make the concern restricted, whatever you tick below.",
     )
     description = forms.CharField(
         label="What was seen or said (verbatim)",
@@ -101,12 +123,19 @@ class ConcernForm(forms.Form):
     action_taken = forms.CharField(
         label="Action already taken", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    alert_groups = forms.MultipleChoiceField(
+        label="Also alert",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The DSL team is always told at once. Of a restricted concern, only the DSL team is told.",
+    )
     alerted = forms.TypedMultipleChoiceField(
         coerce=int,
-        label="Staff to alert",
+        label="Other people to alert",
         required=False,
-        help_text="They and the DSL team get a notification at once.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Type a name to search. Without the search, hold Ctrl (or Cmd) to choose several.",
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-people-picker": ""}),
     )
     restricted = forms.BooleanField(
         label="Child protection: show to the DSL team only",
@@ -120,9 +149,17 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        categories = list(selectors.categories_for(scope))
         self.fields["categories"].choices = [
-            (c.pk, c.name) for c in selectors.categories_for(scope)
+            (c.pk, f"{c.name} (DSL team only)" if c.is_restricted else c.name) for c in categories
         ]
+        self.fields["categories"].widget.option_data = {
+            str(c.pk): {
+                "data-alert-groups": " ".join(c.alert_groups),
+                **({"data-restricted": ""} if c.is_restricted else {}),
+            }
+            for c in categories
+        }
         self.fields["alerted"].choices = [
             (u.pk, u.full_name)
             for u in selectors.colleagues_for(scope)
@@ -196,6 +233,12 @@ class TriageForm(forms.Form):
     categories = forms.TypedMultipleChoiceField(
         coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
     )
+    level_reason = forms.CharField(
+        label="Reason for lowering to pastoral",
+        max_length=300,
+        required=False,
+        help_text="Needed when a restricted concern, or one with a category restricted by default, is set to pastoral. It goes into the concern's history and the audit trail.",
+    )
     next_action = forms.CharField(label="Next action", max_length=300, required=False)
     due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
 
@@ -260,6 +303,41 @@ class ShareForm(_Prefixed, forms.Form):
 
 class CategoryForm(forms.Form):
     name = forms.CharField(label="New category", max_length=60)
+    default_level = forms.TypedChoiceField(
+        label="Default level",
+        choices=Level.choices,
+        initial=Level.PASTORAL,
+        required=False,
+        empty_value=Level.PASTORAL,
+    )
+    alert_groups = forms.MultipleChoiceField(
+        label="Alert groups",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Preselected when the category is ticked. The DSL team is always told.",
+    )
+
+
+class CategorySettingsForm(forms.Form):
+    """One category's default level and alert groups (a row of the categories page)."""
+
+    default_level = forms.ChoiceField(label="Default level", choices=Level.choices)
+    alert_groups = forms.MultipleChoiceField(
+        label="Alert groups",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, category: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"cat{category.pk}")
+        kwargs.setdefault(
+            "initial",
+            {"default_level": category.default_level, "alert_groups": category.alert_groups},
+        )
+        super().__init__(*args, **kwargs)
+        self.category = category
 
 
 class SearchForm(forms.Form):

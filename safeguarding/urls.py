@@ -54,5 +54,6 @@ urlpatterns = [
     path("learners/<int:pk>/", views.chronology, name="learner-chronology"),
     path("learners/<int:pk>/cp-file/", views.cp_file, name="cp-file"),
     path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/", views.category_update, name="category-update"),
     path("categories/<int:pk>/toggle/", views.category_toggle, name="category-toggle"),
 ]

@@ -1,5 +1,7 @@
 from safeguarding.models.concerns import (
     DEFAULT_CATEGORIES,
+    RESTRICTED_CATEGORIES,
+    AlertGroup,
     Attachment,
     Category,
     Concern,
@@ -9,6 +11,8 @@ from safeguarding.models.concerns import (
     ConcernLearner,
     ConcernLink,
     ConcernShare,
+    Level,
+    default_category,
 )
 from safeguarding.models.investigations import (
     EvidenceNote,
@@ -19,6 +23,8 @@ from safeguarding.models.investigations import (
 
 __all__ = [
     "DEFAULT_CATEGORIES",
+    "RESTRICTED_CATEGORIES",
+    "AlertGroup",
     "Attachment",
     "Category",
     "Concern",
@@ -31,5 +37,7 @@ __all__ = [
     "EvidenceNote",
     "Investigation",
     "Participant",
+    "Level",
     "Statement",
+    "default_category",
 ]

@@ -42,8 +42,9 @@ from django.utils import timezone
 
 from pastoral.access import Cap, Scope, learner_filter, learners_for, require
 from pastoral.accounts.selectors import staff_for
-from pastoral.models import Learner, User
+from pastoral.models import Learner, Role, User
 from safeguarding.models import (
+    AlertGroup,
     Attachment,
     Concern,
     ConcernAction,
@@ -312,3 +313,35 @@ def colleagues_for(scope: Scope) -> QuerySet[User]:
     """Active staff of the school someone logging a concern may name (to alert,
     to share with): the core's staff list, without their roles."""
     return staff_for(require(scope, Cap.LOG_CONCERN))
+
+
+def alert_group_members(
+    scope: Scope, learners: Iterable[Learner], groups: Iterable[str]
+) -> list[User]:
+    """Active staff of the school in the chosen alert groups for these learners:
+    the DSL team, the heads of the learners' years, the SENCO(s), the attendance
+    team (SENCO and head of year: the school has no attendance role) and the
+    learners' key workers. A few queries, one per support officer for key workers
+    (the caseload app owns caseloads and answers through the core's provider)."""
+    groups = set(groups)
+    learners = list(learners)
+    members = User.objects.filter(is_active=True, memberships__school=scope.school)
+    wanted = Q(pk__in=[])
+    if AlertGroup.DSL in groups:
+        wanted |= Q(memberships__role__in=[Role.DSL, Role.DEPUTY_DSL])
+    if groups & {AlertGroup.SEN, AlertGroup.ATTENDANCE}:
+        wanted |= Q(memberships__role=Role.SENCO)
+    if groups & {AlertGroup.HEAD_OF_YEAR, AlertGroup.ATTENDANCE}:
+        wanted |= Q(
+            memberships__role=Role.HEAD_OF_YEAR,
+            memberships__year_groups__in={lr.year_group_id for lr in learners},
+        )
+    found = {u.pk: u for u in members.filter(wanted).distinct()}
+    if AlertGroup.KEY_WORKER in groups and learners:
+        ids = [lr.pk for lr in learners]
+        for worker in members.filter(memberships__role=Role.SUPPORT).distinct():
+            # Their reach as a key worker only, not through any other role they hold.
+            as_key_worker = Scope(user=worker, school=scope.school, roles=frozenset({Role.SUPPORT}))
+            if learners_for(as_key_worker, Cap.VIEW_PASTORAL_CONCERNS).filter(pk__in=ids).exists():
+                found[worker.pk] = worker
+    return list(found.values())

@@ -11,6 +11,7 @@ from safeguarding.services.categories import (
     categories_ensure,
     category_create,
     category_toggle,
+    category_update,
     school_created,
 )
 from safeguarding.services.common import StaleConcern
@@ -48,6 +49,7 @@ __all__ = [
     "categories_ensure",
     "category_create",
     "category_toggle",
+    "category_update",
     "clean_body_map",
     "concern_close",
     "concern_create",

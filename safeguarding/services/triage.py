@@ -19,7 +19,12 @@ from pastoral import audit
 from pastoral.access import Cap, Scope
 from safeguarding import selectors
 from safeguarding.models import Concern, ConcernEntry, ConcernLink
-from safeguarding.services.common import check_concern, record_each, versioned_update
+from safeguarding.services.common import (
+    StaleConcern,
+    check_concern,
+    record_each,
+    versioned_update,
+)
 
 
 @transaction.atomic
@@ -33,9 +38,18 @@ def concern_triage(
     category_ids: Sequence[int],
     next_action: str,
     due_date: dt.date | None,
+    level_reason: str = "",
 ) -> Concern:
-    """A DSL sets level, owner, categories, next action and due date."""
+    """A DSL sets level, owner, categories, next action and due date.
+
+    Lowering to pastoral a concern that is restricted, or that has a category
+    restricted by default, needs `level_reason` (ACCESS.md: "Only a DSL lowers
+    a level, with a reason"); the reason goes into the audit event and the
+    concern's history."""
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
+    if version != concern.version:
+        # Another DSL saved first: tell this one before judging what they chose.
+        raise StaleConcern(concern.reference)
     if level not in Concern.Level.values:
         raise ValidationError({"level": "Choose pastoral or restricted."})
     owner = selectors.colleagues_for(scope).filter(pk=owner_id).first() if owner_id else None
@@ -44,6 +58,21 @@ def concern_triage(
     categories = list(
         selectors.categories_for(scope, active_only=False).filter(pk__in=category_ids)
     )
+    level_reason = level_reason.strip()
+    # Restricted categories the concern did not have: a pastoral concern a DSL
+    # already lowered keeps its categories without being asked again.
+    had = {c.pk for c in concern.categories.all()}
+    restricting = [c.name for c in categories if c.is_restricted and c.pk not in had]
+    lowering = level == Concern.Level.PASTORAL and (concern.is_restricted or bool(restricting))
+    if lowering and not level_reason:
+        raise ValidationError(
+            {
+                "level_reason": "Give a reason for lowering this concern to pastoral: "
+                "it will then be seen beyond the DSL team."
+            }
+        )
+    if len(level_reason) > 300:
+        raise ValidationError({"level_reason": "Keep the reason under 300 characters."})
     before = {
         "level": concern.level,
         "owner": concern.owner_id,
@@ -72,7 +101,11 @@ def concern_triage(
         "categories": sorted(c.name for c in categories),
     }
     changes = audit.diff(before, after)
-    summary = "; ".join(f"{k}: {v['to']}" for k, v in changes.items() if k != "owner")
+    if lowering:
+        changes["level_reason"] = level_reason
+    summary = "; ".join(
+        f"{k}: {v['to']}" for k, v in changes.items() if k not in ("owner", "level_reason")
+    )
     if "owner" in changes:
         summary = f"{summary}; owner: {owner or 'none'}".lstrip("; ")
     ConcernEntry.objects.create(
@@ -80,6 +113,7 @@ def concern_triage(
         kind=ConcernEntry.Kind.TRIAGE,
         author=scope.user,
         text=summary or "Reviewed, no change",
+        reason=level_reason if lowering else "",
     )
     record_each(
         "safeguarding.concern.triaged", scope=scope, concern=concern, obj=concern, changes=changes

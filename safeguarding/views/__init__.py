@@ -1,7 +1,7 @@
 """Pages of the safeguarding log. Thin: parse, call a selector or service, render.
 `safeguarding.urls` names them through this package."""
 
-from safeguarding.views.categories import categories, category_toggle
+from safeguarding.views.categories import categories, category_toggle, category_update
 from safeguarding.views.chronology import chronology, cp_file
 from safeguarding.views.concerns import (
     attachment_download,
@@ -41,6 +41,7 @@ __all__ = [
     "attachment_download",
     "categories",
     "category_toggle",
+    "category_update",
     "chronology",
     "close",
     "concern_detail",

@@ -51,16 +51,19 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     body_map=data["body_map"],
                     category_ids=data["categories"],
                     alerted_ids=data["alerted"],
+                    alert_groups=data["alert_groups"],
                     restricted=data["restricted"],
                     files=data["attachments"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    f"Concern {concern.reference} logged. The safeguarding team has been told.",
+                told = (
+                    "Only the DSL team has been told: it is restricted."
+                    if concern.is_restricted
+                    else "The safeguarding team has been told."
                 )
+                messages.success(request, f"Concern {concern.reference} logged. {told}")
                 return redirect("safeguarding:concern-detail", pk=concern.pk)
         chosen = selectors.learners_by_ids(scope, ints(request.POST.getlist("learners")))
     else:
@@ -98,7 +101,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = {}
     for key in services.DRAFT_FIELDS:
         values = request.POST.getlist(key)
-        if key in ("learners", "categories", "alerted"):
+        if key in ("learners", "categories", "alerted", "alert_groups"):
             data[key] = values
         else:
             data[key] = values[0] if values else ""

@@ -70,6 +70,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
                 category_ids=data["categories"],
                 next_action=data["next_action"],
                 due_date=data["due_date"],
+                level_reason=data["level_reason"],
             )
         except services.StaleConcern:
             stale = True

@@ -383,6 +383,27 @@ CASES = [
         setup=_category,
         kwargs=lambda w: {"pk": w.category.pk},
     ),
+    Case(
+        "safeguarding:category-update",
+        "dsl",
+        DSL_REDIRECT,
+        method="post",
+        setup=_category,
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {
+            f"cat{w.category.pk}-default_level": "pastoral",
+            f"cat{w.category.pk}-alert_groups": ["sen"],
+        },
+    ),
+    Case(
+        "safeguarding:category-update",
+        "no level",
+        only(422, dsl=True),
+        method="post",
+        setup=_category,
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {f"cat{w.category.pk}-default_level": ""},
+    ),
     *_per_variant("safeguarding:concern-detail"),
     *_per_variant(
         "safeguarding:concern-follow-up",
@@ -633,6 +654,11 @@ CASES = [
     # The tenancy check of ACCESS.md for each object URL: another school's
     # concern, action, share, attachment, investigation or category.
     _other_school("safeguarding:category-toggle", kwargs=lambda w: {"pk": w.category.pk}),
+    _other_school(
+        "safeguarding:category-update",
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {f"cat{w.category.pk}-default_level": "pastoral"},
+    ),
     _other_school(
         "safeguarding:action-outcome", kwargs=lambda w: {"pk": w.action.pk}, data=_outcome_data
     ),
