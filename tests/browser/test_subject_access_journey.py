@@ -96,7 +96,9 @@ def test_a_subject_access_request_from_record_to_release(
     assert page.get_by_text(SECRET).first.is_visible()
     assert page.get_by_text(re.compile("names Tess Ten")).first.is_visible()
     # Withhold a passage of the restricted concern (serious harm) and the other learner's name.
-    page.get_by_role("combobox", name=re.compile("^Entry")).select_option(f"concern:{records['restricted'].pk}")
+    page.get_by_role("combobox", name=re.compile("^Entry")).select_option(
+        f"concern:{records['restricted'].pk}"
+    )
     page.get_by_label(re.compile("Words or passage to withhold")).fill("about home")
     page.get_by_label("Reason code").select_option("SH")
     page.get_by_role("button", name="Withhold", exact=True).click()
