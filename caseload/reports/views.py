@@ -241,6 +241,7 @@ def sar_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     part: the DSL team only (anyone else, the admin included, gets 404)."""
     item = sar.sar_part_for(request.scope, pk, part)
     scope = request.scope
+    problem = ""
     sections, items, refs = _part_context(scope, item, part)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action == "redact" else None
@@ -280,7 +281,7 @@ def sar_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
                 redaction_id=int_param(request.POST.get("redaction")) or 0,
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages[0])
+            problem = exc.messages[0]
         else:
             messages.success(request, "Redaction withdrawn. The part must be approved again.")
             return redirect(url)
@@ -303,7 +304,7 @@ def sar_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             )
             return redirect("caseload_reports:sar-detail", pk=item.pk)
     elif request.method == "POST" and action not in ("redact", "approve"):
-        form.add_error(None, "Choose what to do.")
+        problem = "Choose what to do: withhold, withdraw or approve."
     if request.method == "GET":
         audit.viewed(scope, item, action=f"caseload.sar.{part}.viewed", learners=[item.learner])
     return render_form(
@@ -312,6 +313,7 @@ def sar_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         {
             "sar": item,
             "part": part,
+            "problem": problem,
             "part_label": sar.SubjectAccessRequest.Part(part).label,
             "items": items,
             "form": form,
