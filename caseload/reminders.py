@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from caseload.models import AgreedAction, Allocation, Plan
+from caseload.models import AgreedAction, Allocation, Plan, SubjectAccessRequest
 from pastoral.access import Cap, Scope, learner_filter
 from pastoral.models import Role, School
 from pastoral.notifications.finders import (
@@ -29,6 +29,8 @@ from pastoral.notifications.registry import Due, ReminderKind, register_kind, re
 PLAN_REVIEW_NOTICE_SCHOOL_DAYS = 5
 # An agreed action's owner hears this many school days before it is due.
 ACTION_NOTICE_SCHOOL_DAYS = 1
+# The DSL team hears this many school days before a subject-access request is due.
+SAR_NOTICE_SCHOOL_DAYS = 5
 
 
 def _lead_workers(learner_ids: list[int], today: dt.date) -> dict[int, list[int]]:
@@ -151,6 +153,68 @@ def actions_overdue(school: School, today: dt.date) -> Iterator[Due]:
         )
 
 
+def _open_sars(school: School) -> list[SubjectAccessRequest]:
+    return list(
+        SubjectAccessRequest.objects.filter(school=school, released_at__isnull=True).only(
+            "pk", "received_on", "extension_months", "released_at"
+        )
+    )
+
+
+def _sar_url(pk: int) -> str:
+    return reverse("caseload_reports:sar-detail", kwargs={"pk": pk})
+
+
+def sars_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Open subject-access requests due within the notice period: every DSL and
+    deputy hears once per request and due date (an extension is a new due date)."""
+    due_now = in_notice(
+        school,
+        today,
+        _open_sars(school),
+        due_of=lambda s: s.due_on,
+        notice_school_days=SAR_NOTICE_SCHOOL_DAYS,
+    )
+    if not due_now:
+        return
+    for user_id in role_holder_ids(school, Role.DSL, Role.DEPUTY_DSL):
+        for s in due_now:
+            yield Due(
+                recipient_id=user_id,
+                object_type="caseload.subjectaccessrequest",
+                object_id=s.pk,
+                due_date=s.due_on,
+                title=f"Subject-access request due {s.due_on:%-d %b} (SAR-{s.pk})",
+                url=_sar_url(s.pk),
+            )
+
+
+def sars_overdue(school: School, today: dt.date) -> Iterator[Due]:
+    """Open requests past their due date stay open and escalate: every DSL and
+    deputy hears at once (urgent), and again each week until the pack is released."""
+    sars = overdue(today, _open_sars(school), due_of=lambda s: s.due_on)
+    if not sars:
+        return
+    for user_id in role_holder_ids(school, Role.DSL, Role.DEPUTY_DSL):
+        for s in sars:
+            weeks = (today - s.due_on).days // 7
+            yield Due(
+                recipient_id=user_id,
+                object_type="caseload.subjectaccessrequest",
+                object_id=s.pk,
+                # One reminder per week overdue: the idempotency key changes weekly.
+                due_date=s.due_on + dt.timedelta(days=7 * weeks),
+                title=f"Subject-access request overdue since {s.due_on:%-d %b} (SAR-{s.pk})",
+                url=_sar_url(s.pk),
+            )
+
+
+def _visible_sars(scope: Scope, ids: list[str]) -> set[str]:
+    from caseload.reports.sar import sars_for
+
+    return {str(pk) for pk in sars_for(scope).filter(pk__in=ids).values_list("pk", flat=True)}
+
+
 def _visible_plans(scope: Scope, ids: list[str]) -> set[str]:
     return {
         str(pk)
@@ -185,5 +249,17 @@ register_kind(ReminderKind("caseload.action_due", "A follow-up action due", acti
 register_kind(
     ReminderKind("caseload.action_overdue", "A follow-up action overdue", actions_overdue)
 )
+register_kind(
+    ReminderKind("caseload.sar_due", "A subject-access request coming due (DSL team)", sars_due)
+)
+register_kind(
+    ReminderKind(
+        "caseload.sar_overdue",
+        "A subject-access request overdue (DSL team, weekly until released)",
+        sars_overdue,
+        urgent=True,
+    )
+)
 register_visibility("caseload.plan", _visible_plans)
+register_visibility("caseload.subjectaccessrequest", _visible_sars)
 register_visibility("caseload.agreedaction", _visible_actions)
