@@ -18,8 +18,9 @@ from django.utils import timezone
 from pastoral import audit
 from pastoral.access import Cap, Scope
 from safeguarding import selectors
-from safeguarding.models import Concern, ConcernEntry, ConcernLink
+from safeguarding.models import Concern, ConcernDecision, ConcernEntry, ConcernLink
 from safeguarding.services.common import check_concern, record_each, versioned_update
+from safeguarding.services.decisions import _decision, has_referral
 
 
 @transaction.atomic
@@ -140,12 +141,30 @@ def _status_change(
 
 
 @transaction.atomic
-def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) -> Concern:
+def concern_close(
+    *, scope: Scope, concern: Concern, version: int, reason: str, rationale: str = ""
+) -> Concern:
+    """Close a concern. Without a referral on record, closing is itself a decision:
+    the reason is the decision and `rationale` is required (kept as a ConcernDecision)."""
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
     if concern.status == Concern.Status.CLOSED:
         raise ValidationError({"reason": "This concern is already closed."})
+    errors = {}
     if not reason.strip():
-        raise ValidationError({"reason": "Say why it is being closed."})
+        errors["reason"] = "Say why it is being closed."
+    referred = has_referral(concern)
+    if not referred and not rationale.strip():
+        errors["rationale"] = "No referral is recorded: give the rationale for closing without one."
+    if errors:
+        raise ValidationError(errors)
+    if not referred:
+        _decision(
+            scope=scope,
+            concern=concern,
+            kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
+            decision=reason,
+            rationale=rationale,
+        )
     return _status_change(
         scope=scope,
         concern=concern,
