@@ -47,6 +47,11 @@ from safeguarding.selectors import correction_notes, cp_chronology_for, with_num
 CP_FILE = "cp_file"
 
 
+def _uk(value: Any) -> str:
+    """A UK date without a leading zero: 12 Jan 2027."""
+    return f"{value.day} {value:%b %Y}"
+
+
 def _names(items: Iterable[Any]) -> str:
     return ", ".join(str(item) for item in items)
 
@@ -281,7 +286,7 @@ def cp_pack_preview(scope: Scope, learner: Any, redact_refs: Iterable[str] = ())
     choices: list[tuple[str, str]] = []
     counts = {"entry": 0, "action": 0, "decision": 0}
     for concern in chronology:
-        when = timezone.localtime(concern.occurred_at).strftime("%d %b %Y")
+        when = _uk(timezone.localtime(concern.occurred_at))
         choices.append(
             (f"concern:{concern.pk}", f"{concern.reference} ({when}): the whole concern")
         )
@@ -369,7 +374,7 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
         index_rows.append(
             [
                 str(number),
-                timezone.localtime(concern.occurred_at).strftime("%d %b %Y"),
+                _uk(timezone.localtime(concern.occurred_at)),
                 concern.reference,
                 concern.get_level_display(),
                 concern.own_link.get_role_display(),
@@ -378,7 +383,7 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
             ]
         )
     receiving = job.params.get("receiving_school", "")
-    sent_on = timezone.localtime(job.created_at).strftime("%d %b %Y")
+    sent_on = _uk(timezone.localtime(job.created_at))
     sections = [
         Section(
             key="index",
@@ -476,7 +481,7 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
                 f"({scope.user.full_name}, {scope.user.email}) as soon as the file is received."
             ),
             facts=[
-                ("Learner", f"{learner.display_name}, born {learner.date_of_birth:%d %b %Y}"),
+                ("Learner", f"{learner.display_name}, born {_uk(learner.date_of_birth)}"),
                 ("Pack", f"Export {job.pk}, sent on {sent_on} by {scope.user.full_name}"),
                 ("Records in the pack", str(len(chronology))),
                 ("Received at (school)", receiving or "________________________"),

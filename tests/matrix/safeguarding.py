@@ -702,9 +702,7 @@ CASES = [
     ),
     _other_school("safeguarding:concern-share", kwargs=_concern_pk, data=_share_data),
     _other_school("safeguarding:concern-decision", kwargs=_concern_pk, data=_decision_data),
-    _other_school(
-        "safeguarding:concern-learner-role", kwargs=_link_role_pk, data=_link_role_data
-    ),
+    _other_school("safeguarding:concern-learner-role", kwargs=_link_role_pk, data=_link_role_data),
     _other_school("safeguarding:share-withdraw", kwargs=lambda w: {"pk": w.share.pk}),
     _other_school(
         "safeguarding:attachment", kwargs=lambda w: {"pk": w.attachment.pk}, method="get"
