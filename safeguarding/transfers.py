@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from weasyprint import Attachment as PdfAttachment
@@ -41,6 +42,8 @@ from safeguarding.models import (
     ConcernDecision,
     ConcernEntry,
     ConcernLearner,
+    Participant,
+    Statement,
 )
 from safeguarding.selectors import correction_notes, cp_chronology_for, with_numbers
 
@@ -345,6 +348,46 @@ def redact_phrases(sections: list[Section], phrases: Iterable[str], reason: str)
     return done
 
 
+def investigation_parts(scope: Scope, learner: Any) -> list[PrintEntry]:
+    """The learner's own part in the school's investigations: their statements and
+    outcome, never another pupil's (2 queries)."""
+    parts = (
+        Participant.objects.filter(learner=learner, investigation__concern__school=scope.school)
+        .select_related("investigation", "investigation__concern")
+        .prefetch_related(
+            Prefetch("statements", queryset=Statement.objects.select_related("taken_by"))
+        )
+        .order_by("investigation__opened_at", "id")
+    )
+    out = []
+    for part in parts:
+        inv = part.investigation
+        out.append(
+            PrintEntry(
+                title=f"{inv.concern.reference}: {inv.title}",
+                when=inv.opened_at,
+                kind="Investigation",
+                level="restricted" if inv.concern.is_restricted else "",
+                facts=[
+                    ("This learner's part", part.get_part_display()),
+                    ("Outcome for this learner", part.outcome or "No outcome recorded yet"),
+                ],
+                children=[
+                    PrintEntry(
+                        title="Statement",
+                        when=st.taken_at,
+                        meta=f"Taken by {st.taken_by}",
+                        body=st.text,
+                        ref=f"statement:{st.pk}",
+                    )
+                    for st in part.statements.all()
+                ],
+                ref=f"participant:{part.pk}",
+            )
+        )
+    return out
+
+
 def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> dict[str, Any]:
     """The CP file: an index, the profile, parents, every safeguarding record of the
     learner (all levels) with each concern as this learner's part of it, decisions
@@ -382,6 +425,7 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
                 concern.get_status_display(),
             ]
         )
+    investigations = investigation_parts(scope, learner)
     receiving = job.params.get("receiving_school", "")
     sent_on = _uk(timezone.localtime(job.created_at))
     sections = [
@@ -431,6 +475,16 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
             ),
             entries=entries,
             empty_text="Nothing recorded: this learner has no safeguarding records.",
+        ),
+        Section(
+            key="investigations",
+            title="Investigations: this learner's part",
+            intro=(
+                "Investigations in which this learner took part (for example as a witness), "
+                "with their own statements and outcome only."
+            ),
+            entries=investigations,
+            empty_text="Nothing recorded: this learner took part in no investigation.",
         ),
         Section(
             key="attachments",

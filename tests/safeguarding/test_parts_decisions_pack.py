@@ -431,3 +431,24 @@ def test_the_body_map_is_corrected_by_addendum(world: Any, client: Any) -> None:
     _dsl(client, world)
     pack = _pack_text(client, world, world.learner9)
     assert "Body map corrected to: Front: Left arm" in pack and note in pack
+
+
+def test_the_pack_carries_the_learners_own_part_in_investigations(world: Any, client: Any) -> None:
+    concern = log_concern(world, "staff", [world.learner9])
+    dsl = scope_of(world, "dsl")
+    inv = services.investigation_open(
+        scope=dsl, concern=selectors.concern_for(dsl, concern.pk), title="Changing-room incident"
+    )
+    witness = services.participant_add(
+        scope=dsl, investigation=inv, learner_id=world.learner10.pk, part="witness"
+    )
+    services.statement_add(scope=dsl, participant=witness, text="Tess: I saw the push.")
+    nina = inv.participants.get(learner=world.learner9)
+    nina.investigation = inv
+    services.statement_add(scope=dsl, participant=nina, text="Nina: she pushed me first.")
+    _dsl(client, world)
+    text = _pack_text(client, world, world.learner10)
+    assert "Investigations: this learner's part" in text
+    assert "Changing-room incident" in text and "Witness" in text
+    assert "Tess: I saw the push." in text
+    assert "Nina: she pushed me first." not in text
