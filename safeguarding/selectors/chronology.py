@@ -7,7 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Subquery, Value
+from django.db.models import OuterRef, Prefetch, Q, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 
@@ -67,9 +67,17 @@ def timeline_entries_for(
     about = ConcernLearner.objects.filter(learner=learner).values("concern_id")
     concern_qs = concerns_for(scope).filter(pk__in=about)
     if category_id:
+        # By this learner's own categories where a DSL set them, else the concern's.
+        own = ConcernLearner.categories.through.objects.filter(concernlearner__learner=learner)
         concern_qs = concern_qs.filter(
-            pk__in=Concern.categories.through.objects.filter(category_id=category_id).values(
-                "concern_id"
+            Q(pk__in=own.filter(category_id=category_id).values("concernlearner__concern_id"))
+            | (
+                Q(
+                    pk__in=Concern.categories.through.objects.filter(
+                        category_id=category_id
+                    ).values("concern_id")
+                )
+                & ~Q(pk__in=own.values("concernlearner__concern_id"))
             )
         )
     if level:

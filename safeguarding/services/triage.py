@@ -157,15 +157,8 @@ def concern_close(
         errors["rationale"] = "No referral is recorded: give the rationale for closing without one."
     if errors:
         raise ValidationError(errors)
-    if not referred:
-        _decision(
-            scope=scope,
-            concern=concern,
-            kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
-            decision=reason,
-            rationale=rationale,
-        )
-    return _status_change(
+    # The versioned update first: a stale close writes nothing, not even the decision.
+    concern = _status_change(
         scope=scope,
         concern=concern,
         version=version,
@@ -176,6 +169,15 @@ def concern_close(
         closed_at=timezone.now(),
         close_reason=reason.strip()[:300],
     )
+    if not referred:
+        _decision(
+            scope=scope,
+            concern=concern,
+            kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
+            decision=reason,
+            rationale=rationale,
+        )
+    return concern
 
 
 @transaction.atomic

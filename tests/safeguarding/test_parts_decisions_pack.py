@@ -452,3 +452,33 @@ def test_the_pack_carries_the_learners_own_part_in_investigations(world: Any, cl
     assert "Changing-room incident" in text and "Witness" in text
     assert "Tess: I saw the push." in text
     assert "Nina: she pushed me first." not in text
+
+
+def test_the_chronology_filters_by_the_learners_own_categories(world: Any, client: Any) -> None:
+    concern = _two_learner_concern(world)
+    online = category(world, "Online safety")
+    services.link_update(
+        scope=scope_of(world, "dsl"),
+        link=selectors.concern_learner_for(
+            scope_of(world, "dsl"),
+            selectors.dsl_concern_for(scope_of(world, "dsl"), concern.pk),
+            _link(concern, world.learner10).pk,
+        ),
+        role="witness",
+        category_ids=[online.pk],
+    )
+    tess = selectors.timeline_entries_for(scope_of(world, "dsl"), world.learner10)
+    assert [e.title for e in tess if e.kind == "concern"] == [
+        f"{concern.reference} (witness): Online safety"
+    ]
+    by_own = selectors.timeline_entries_for(
+        scope_of(world, "dsl"), world.learner10, category_id=online.pk
+    )
+    assert [e.kind for e in by_own] == ["concern"]
+    neglect = category(world, "Neglect").pk
+    assert not selectors.timeline_entries_for(
+        scope_of(world, "dsl"), world.learner10, category_id=neglect
+    )
+    assert selectors.timeline_entries_for(
+        scope_of(world, "dsl"), world.learner9, category_id=neglect
+    )
