@@ -11,8 +11,18 @@ from django.utils import timezone
 
 from pastoral.access import Scope
 from safeguarding import selectors
-from safeguarding.models import AlertGroup, Concern, ConcernAction, Level, Participant
+from safeguarding.models import (
+    AlertGroup,
+    Concern,
+    ConcernAction,
+    ConcernDecision,
+    ConcernLearner,
+    Level,
+    Participant,
+)
 from safeguarding.models.concerns import FUTURE_TOLERANCE
+from safeguarding.views.body_map import BODY_REGIONS
+from safeguarding.views.body_map import BODY_VIEWS as BODY_VIEWS_CHOICES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -211,11 +221,32 @@ class CorrectionForm(_Prefixed, forms.Form):
         max_length=300,
         error_messages={"required": "Say why it needs correcting."},
     )
+    body_view = forms.ChoiceField(
+        label="Body map correction: side (optional)",
+        required=False,
+        choices=[("", "— no body map correction —"), *BODY_VIEWS_CHOICES],
+    )
+    body_region = forms.ChoiceField(
+        label="Body map correction: where the injury is",
+        required=False,
+        choices=[("", "— choose —"), *BODY_REGIONS],
+        help_text="An addendum to the original body map, which stays on the record.",
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["corrects"].widget.choices = choices
         self._valid = {c for c, _ in choices}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        view, region = data.get("body_view"), data.get("body_region")
+        if view and not region:
+            self.add_error("body_region", "Choose where the injury is.")
+        elif region and not view:
+            self.add_error("body_view", "Choose the front or the back.")
+        data["body_map"] = [{"view": view, "region": region}] if view and region else None
+        return data
 
     def clean_corrects(self) -> str:
         value = self.cleaned_data["corrects"]
@@ -281,6 +312,56 @@ class CloseForm(_Prefixed, forms.Form):
     id_prefix = "close"
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason", max_length=300)
+    rationale = forms.CharField(
+        label="Rationale for closing without a referral",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when no referral (social care, early help, police, CAMHS) is recorded.",
+    )
+
+
+class DecisionForm(_Prefixed, forms.Form):
+    id_prefix = "decision"
+    kind = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("", "— choose —"),
+            (ConcernDecision.Kind.NO_REFERRAL.value, ConcernDecision.Kind.NO_REFERRAL.label),
+            (ConcernDecision.Kind.NO_SHARE.value, ConcernDecision.Kind.NO_SHARE.label),
+        ],
+        error_messages={"required": "Choose the decision being recorded."},
+    )
+    decision = forms.CharField(
+        label="What was decided",
+        max_length=300,
+        error_messages={"required": "Record the decision."},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the rationale for this decision."},
+    )
+
+
+class LinkRoleForm(forms.Form):
+    """One learner's part in a concern (the DSL's triage page)."""
+
+    role = forms.ChoiceField(label="Role", choices=ConcernLearner.Role.choices)
+    categories = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="This learner's own categories",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to use the concern's categories.",
+    )
+
+    def __init__(self, *args: Any, scope: Scope, link: ConcernLearner, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"link{link.pk}")
+        super().__init__(*args, **kwargs)
+        self.link = link
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in selectors.categories_for(scope, active_only=False)
+        ]
 
 
 class ShareForm(_Prefixed, forms.Form):

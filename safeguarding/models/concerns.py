@@ -262,8 +262,25 @@ class Concern(models.Model):
 
 
 class ConcernLearner(models.Model):
+    """One learner's part in a concern: their role and, where they differ from the
+    concern's, their own categories (empty: the concern's). A learner's chronology
+    and CP file show their own link only, never another learner's categories."""
+
+    class Role(models.TextChoices):
+        SUBJECT = "subject", "Subject of concern"
+        ALLEGED_HARMER = "alleged_harmer", "Alleged harmer"
+        WITNESS = "witness", "Witness"
+        INVOLVED = "involved", "Involved"
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="learner_links")
     learner = models.ForeignKey("pastoral.Learner", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.SUBJECT)
+    categories = models.ManyToManyField(
+        Category,
+        related_name="+",
+        blank=True,
+        help_text="This learner's own categories; none means the concern's.",
+    )
 
     class Meta:
         constraints = [
@@ -302,6 +319,8 @@ class ConcernEntry(models.Model):
         default=False, help_text="Corrects the concern's original account."
     )
     reason = models.CharField(max_length=300, blank=True)
+    # A correction of the body map by addendum: the marks as they should have been.
+    body_map = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -309,6 +328,13 @@ class ConcernEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.concern_id}"
+
+    @property
+    def body_map_labels(self) -> list[str]:
+        """A body-map correction's marks, read aloud ("Front: Left arm")."""
+        from safeguarding.views.body_map import body_marks
+
+        return [mark["label"] for mark in body_marks(self.body_map)]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -351,6 +377,47 @@ class ConcernAction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class ConcernDecision(models.Model):
+    """A DSL's recorded decision with its rationale, never edited afterwards:
+    closing without a referral, not referring, not sharing information
+    (Children's Wellbeing and Schools Act 2026, s16LA)."""
+
+    class Kind(models.TextChoices):
+        CLOSE_NO_REFERRAL = "close_no_referral", "Closed without a referral"
+        NO_REFERRAL = "no_referral", "Decided not to refer"
+        NO_SHARE = "no_share", "Decided not to share information (s16LA)"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    decision = models.CharField("Decision", max_length=300)
+    rationale = models.TextField("Rationale")
+    made_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.decision or "").strip():
+            errors["decision"] = "Record the decision."
+        if not (self.rationale or "").strip():
+            errors["rationale"] = "Give the rationale for this decision."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Decisions are append-only: record a new decision.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Decisions are append-only.")
 
 
 class ConcernLink(models.Model):

@@ -22,6 +22,7 @@ from safeguarding.services.concerns import (
     draft_discard,
     draft_save,
 )
+from safeguarding.services.decisions import REFERRAL_KINDS, decision_record, link_update
 from safeguarding.services.entries import entry_add_correction, entry_add_follow_up
 from safeguarding.services.investigations import (
     evidence_add,
@@ -42,6 +43,7 @@ from safeguarding.services.triage import (
 __all__ = [
     "BODY_VIEWS",
     "DRAFT_FIELDS",
+    "REFERRAL_KINDS",
     "StaleConcern",
     "action_complete",
     "action_record",
@@ -56,6 +58,7 @@ __all__ = [
     "concern_link",
     "concern_reopen",
     "concern_triage",
+    "decision_record",
     "draft_discard",
     "draft_save",
     "entry_add_correction",
@@ -63,6 +66,7 @@ __all__ = [
     "evidence_add",
     "investigation_conclude",
     "investigation_open",
+    "link_update",
     "participant_add",
     "participant_outcome",
     "school_created",

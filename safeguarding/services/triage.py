@@ -18,13 +18,14 @@ from django.utils import timezone
 from pastoral import audit
 from pastoral.access import Cap, Scope
 from safeguarding import selectors
-from safeguarding.models import Concern, ConcernEntry, ConcernLink
+from safeguarding.models import Concern, ConcernDecision, ConcernEntry, ConcernLink
 from safeguarding.services.common import (
     StaleConcern,
     check_concern,
     record_each,
     versioned_update,
 )
+from safeguarding.services.decisions import _decision, has_referral
 
 
 @transaction.atomic
@@ -174,13 +175,24 @@ def _status_change(
 
 
 @transaction.atomic
-def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) -> Concern:
+def concern_close(
+    *, scope: Scope, concern: Concern, version: int, reason: str, rationale: str = ""
+) -> Concern:
+    """Close a concern. Without a referral on record, closing is itself a decision:
+    the reason is the decision and `rationale` is required (kept as a ConcernDecision)."""
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
     if concern.status == Concern.Status.CLOSED:
         raise ValidationError({"reason": "This concern is already closed."})
+    errors = {}
     if not reason.strip():
-        raise ValidationError({"reason": "Say why it is being closed."})
-    return _status_change(
+        errors["reason"] = "Say why it is being closed."
+    referred = has_referral(concern)
+    if not referred and not rationale.strip():
+        errors["rationale"] = "No referral is recorded: give the rationale for closing without one."
+    if errors:
+        raise ValidationError(errors)
+    # The versioned update first: a stale close writes nothing, not even the decision.
+    concern = _status_change(
         scope=scope,
         concern=concern,
         version=version,
@@ -191,6 +203,15 @@ def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) 
         closed_at=timezone.now(),
         close_reason=reason.strip()[:300],
     )
+    if not referred:
+        _decision(
+            scope=scope,
+            concern=concern,
+            kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
+            decision=reason,
+            rationale=rationale,
+        )
+    return concern
 
 
 @transaction.atomic

@@ -173,6 +173,7 @@ def detail_context(scope: Scope, record: selectors.ConcernRecord, **bound: Any) 
             or forms.CloseForm(initial={"version": concern.version}),
             share_form=bound.get("share_form") or forms.ShareForm(scope=scope),
             outcome_form=forms.OutcomeForm(),
+            decision_form=bound.get("decision_form") or forms.DecisionForm(),
         )
     return context
 
@@ -244,6 +245,7 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
                 corrects_pk=None if target == "original" else int(target),
                 text=form.cleaned_data["text"],
                 reason=form.cleaned_data["reason"],
+                body_map=form.cleaned_data["body_map"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)

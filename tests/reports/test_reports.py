@@ -229,8 +229,8 @@ class TestCPFileTransfer:
         assert "Sending DSL" in text
         assert "Della Dsl" in text
         assert "Riverside Academy" in text
-        # Pastoral concerns are not part of the CP file.
-        assert "Pastoral worry" not in text
+        # The CP file carries every safeguarding record, pastoral ones too (ACCESS.md).
+        assert "Pastoral worry" in text
 
     def test_the_transfer_is_recorded_and_receipt_confirmed(self, world: Any, client: Any) -> None:
         full_record(world)
@@ -276,7 +276,7 @@ class TestCPFileTransfer:
         self, world: Any, client: Any
     ) -> None:
         text = job_text(self._send(client, world))
-        assert "Nothing recorded: this learner has no child-protection concerns." in text
+        assert "Nothing recorded: this learner has no safeguarding records." in text
 
     @pytest.mark.parametrize("role", ["staff", "support", "hoy", "senco", "admin"])
     def test_only_a_dsl_may_transfer_the_cp_file(self, world: Any, client: Any, role: str) -> None:

@@ -167,6 +167,7 @@ def test_a_second_dsl_triaging_at_once_is_told_and_nothing_is_overwritten(
             concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
             version=seen_version,
             reason="x",
+            rationale="Handled in school; threshold for referral not met",
         )
 
 
@@ -177,6 +178,7 @@ def test_close_and_reopen_are_recorded(world: Any) -> None:
         concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         version=concern.version,
         reason="No further concerns",
+        rationale="Handled in school; threshold for referral not met",
     )
     assert closed.status == "closed"
     reopened = services.concern_reopen(
