@@ -26,9 +26,7 @@ TEMPLATE = "accounts/role_request.html"
 @require_GET
 def role_requests(request: HttpRequest) -> HttpResponse:
     pending, decided = selectors.role_requests_for(request.scope)  # type: ignore[attr-defined]
-    return render(
-        request, "accounts/role_requests.html", {"pending": pending, "decided": decided}
-    )
+    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
 
 
 def _context(

@@ -16,9 +16,7 @@ class AccountsConfig(AppConfig):
             nav.NavItem("Staff and roles", "accounts:user-list", order=90, cap=Cap.MANAGE_USERS)
         )
         nav.register(
-            nav.NavItem(
-                "Role requests", "accounts:role-requests", order=92, roles=DSL_ROLES
-            )
+            nav.NavItem("Role requests", "accounts:role-requests", order=92, roles=DSL_ROLES)
         )
         nav.register(
             nav.NavItem("Audit trail", "pastoral:audit-list", order=95, cap=Cap.READ_AUDIT)

@@ -193,7 +193,9 @@ def _dsl_team(school: School) -> list[User]:
     )
 
 
-def _notify_dsls(school: School, *, title: str, url: str, extra: Iterable[User | None] = ()) -> None:
+def _notify_dsls(
+    school: School, *, title: str, url: str, extra: Iterable[User | None] = ()
+) -> None:
     """Tell every DSL and deputy DSL of the school (and `extra` people) at once.
     Titles name the role and the member of staff, never a learner."""
     from pastoral.notifications.services import notifications_create
@@ -283,9 +285,7 @@ def role_request_create(
     if RoleRequest.objects.filter(
         user=user, school=school, role=role, status=RoleRequest.Status.PENDING
     ).exists():
-        raise ValidationError(
-            {"role": "A request for this role is already awaiting DSL approval."}
-        )
+        raise ValidationError({"role": "A request for this role is already awaiting DSL approval."})
     role_request = RoleRequest(
         school=school, user=user, role=role, requested_by=scope.user, requested_at=timezone.now()
     )
@@ -313,9 +313,7 @@ def role_request_create(
     return role_request
 
 
-def _check_second_factor(
-    scope: Scope, code: str, seconds_since_second_factor: float | None
-) -> str:
+def _check_second_factor(scope: Scope, code: str, seconds_since_second_factor: float | None) -> str:
     """The method by which the approver just proved their second factor, or a
     ValidationError beside the code field. A wrong code is audited as a failed
     step-up (outside any transaction, so the refusal does not roll it back)."""

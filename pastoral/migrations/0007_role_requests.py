@@ -7,31 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pastoral', '0006_audit_triggers_and_rekey'),
+        ("pastoral", "0006_audit_triggers_and_rekey"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleRequest',
+            name="RoleRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('staff', 'Staff'), ('support', 'Support officer'), ('hoy', 'Head of year'), ('senco', 'SENCO'), ('dsl', 'DSL'), ('ddsl', 'Deputy DSL'), ('admin', 'School administrator')], max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting DSL approval'), ('approved', 'Approved'), ('declined', 'Declined')], default='pending', max_length=8)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_requests', to='pastoral.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_requests', to=settings.AUTH_USER_MODEL)),
-                ('year_groups', models.ManyToManyField(blank=True, related_name='+', to='pastoral.yeargroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("staff", "Staff"),
+                            ("support", "Support officer"),
+                            ("hoy", "Head of year"),
+                            ("senco", "SENCO"),
+                            ("dsl", "DSL"),
+                            ("ddsl", "Deputy DSL"),
+                            ("admin", "School administrator"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting DSL approval"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_requests",
+                        to="pastoral.school",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "year_groups",
+                    models.ManyToManyField(blank=True, related_name="+", to="pastoral.yeargroup"),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-pk'],
-                'indexes': [models.Index(fields=['school', 'status'], name='pastoral_ro_school__e44816_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user', 'school', 'role'), name='role_request_one_pending')],
+                "ordering": ["-requested_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["school", "status"], name="pastoral_ro_school__e44816_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("user", "school", "role"),
+                        name="role_request_one_pending",
+                    )
+                ],
             },
         ),
     ]

@@ -71,9 +71,7 @@ def test_an_admin_asking_for_dsl_for_themselves_changes_nothing_until_approved(
     assert requested.changes["requested_at"] == role_request.requested_at.isoformat()
     # Every DSL and deputy DSL is told; no learner appears in the title.
     for person in (dsl, deputy):
-        assert _titles(person) == [
-            "Role request: DSL for Adam Admin awaits a DSL's approval"
-        ]
+        assert _titles(person) == ["Role request: DSL for Adam Admin awaits a DSL's approval"]
     assert Notification.objects.filter(recipient=dsl, urgent=True).count() == 1
     assert not Notification.objects.filter(recipient=world.user("senco")).exists()
 
@@ -199,9 +197,10 @@ def test_requests_of_another_school_are_not_found(world: Any) -> None:
         assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == RoleRequest.Status.PENDING
-    assert foreign_staff.full_name not in dsl_client.get(
-        reverse("accounts:role-requests")
-    ).content.decode()
+    assert (
+        foreign_staff.full_name
+        not in dsl_client.get(reverse("accounts:role-requests")).content.decode()
+    )
 
 
 def test_only_dsls_see_the_role_requests_entry(world: Any) -> None:
@@ -271,7 +270,9 @@ def test_revoking_is_immediate_and_tells_the_dsls(world: Any, deputy: Any) -> No
     assert not scope_for(senco, world.school).can(Cap.VIEW_PROFILE)
     revoked = _last("accounts.role.revoked")
     assert revoked.changes["role"] == "senco" and revoked.changes["user"] == senco.email
-    assert revoked.changes["revoked_by"] == world.user("admin").email and revoked.changes["revoked_at"]
+    assert (
+        revoked.changes["revoked_by"] == world.user("admin").email and revoked.changes["revoked_at"]
+    )
     title = "Role removed: Sena Senco is no longer SENCO (removed by Adam Admin)"
     for person in (world.user("dsl"), deputy):
         assert _titles(person) == [title]
