@@ -286,24 +286,46 @@ def role_request_create(
         user=user, school=school, role=role, status=RoleRequest.Status.PENDING
     ).exists():
         raise ValidationError({"role": "A request for this role is already awaiting DSL approval."})
+    return role_request_file(
+        school=school, user=user, role=role, year_groups=years, requested_by=scope.user
+    )
+
+
+def role_request_file(
+    *,
+    school: School,
+    user: User,
+    role: str,
+    year_groups: Iterable[YearGroup] = (),
+    requested_by: User | None,
+    source: str = "",
+) -> RoleRequest:
+    """Record the request, audit it and tell every DSL of the school. The
+    checks are the caller's: `role_request_create` (the administrator's
+    screen) or the staff import, which has no scope (`requested_by` None: the
+    server)."""
+    years = list(year_groups)
     role_request = RoleRequest(
-        school=school, user=user, role=role, requested_by=scope.user, requested_at=timezone.now()
+        school=school, user=user, role=role, requested_by=requested_by, requested_at=timezone.now()
     )
     role_request.full_clean()
     role_request.save()
     role_request.year_groups.set(years)
+    changes = {
+        "user": user.email,
+        "role": role,
+        "year_groups": _year_names(years),
+        "requested_by": requested_by.email if requested_by else "system",
+        "requested_at": role_request.requested_at.isoformat(),
+    }
+    if source:
+        changes["source"] = source
     audit.record(
         "accounts.role.requested",
-        actor=scope.user,
+        actor=requested_by,
         school=school,
         obj=role_request,
-        changes={
-            "user": user.email,
-            "role": role,
-            "year_groups": _year_names(years),
-            "requested_by": scope.user.email,
-            "requested_at": role_request.requested_at.isoformat(),
-        },
+        changes=changes,
     )
     _notify_dsls(
         school,
