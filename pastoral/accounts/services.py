@@ -194,21 +194,30 @@ def _dsl_team(school: School) -> list[User]:
 
 
 def _notify_dsls(
-    school: School, *, title: str, url: str, extra: Iterable[User | None] = ()
+    school: School,
+    *,
+    title: str,
+    url: str,
+    extra: Iterable[User | None] = (),
+    extra_url: str = "",
 ) -> None:
-    """Tell every DSL and deputy DSL of the school (and `extra` people) at once.
-    Titles name the role and the member of staff, never a learner."""
+    """Tell every DSL and deputy DSL of the school at once (and the `extra`
+    people, with a link they may open). Titles name the role and the member of
+    staff, never a learner."""
     from pastoral.notifications.services import notifications_create
 
-    recipients = _dsl_team(school) + [u for u in extra if u is not None and u.is_active]
-    notifications_create(
-        recipients=recipients,
-        school=school,
-        kind="role_request",
-        title=title[:200],
-        url=url,
-        urgent=True,
-    )
+    team = _dsl_team(school)
+    others = [u for u in extra if u is not None and u.is_active and u not in team]
+    for recipients, link in ((team, url), (others, extra_url)):
+        if recipients:
+            notifications_create(
+                recipients=recipients,
+                school=school,
+                kind="role_request",
+                title=title[:200],
+                url=link,
+                urgent=True,
+            )
 
 
 def _add_membership(
@@ -443,6 +452,7 @@ def _approve(*, scope: Scope, role_request: RoleRequest, method: str) -> Members
         ),
         url=reverse("accounts:role-request", kwargs={"pk": role_request.pk}),
         extra=[requester],
+        extra_url=reverse("accounts:user-detail", kwargs={"pk": role_request.user_id}),
     )
     return membership
 
@@ -486,6 +496,7 @@ def role_request_decline(*, scope: Scope, role_request: RoleRequest, reason: str
         ),
         url=reverse("accounts:role-request", kwargs={"pk": role_request.pk}),
         extra=[requester],
+        extra_url=reverse("accounts:user-detail", kwargs={"pk": role_request.user_id}),
     )
     return role_request
 

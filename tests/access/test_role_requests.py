@@ -104,6 +104,9 @@ def test_an_admin_asking_for_dsl_for_themselves_changes_nothing_until_approved(
     title = "Role request approved: DSL for Adam Admin (approved by Della Dsl)"
     for person in (dsl, deputy, admin):
         assert title in _titles(person)
+    # The requester's link leads to a page they may open (now a DSL: the request).
+    told = Notification.objects.get(recipient=admin, title=title)
+    assert admin_client.get(told.url).status_code == 200
 
 
 def test_a_code_entered_a_moment_ago_is_enough(world: Any) -> None:
@@ -176,6 +179,10 @@ def test_a_dsl_declines_with_a_reason_and_everyone_is_told(world: Any, deputy: A
     title = "Role request declined: Deputy DSL for Sally Staff (declined by Della Dsl)"
     for person in (world.user("dsl"), deputy, admin):
         assert title in _titles(person)
+    # The administrator (not a DSL) is sent to the person's page, which they may open.
+    told = Notification.objects.get(recipient=admin, title=title)
+    assert told.url == reverse("accounts:user-detail", kwargs={"pk": staff.pk})
+    assert sign_in(Client(), admin).get(told.url).status_code == 200
     page = dsl_client.get(reverse("accounts:role-requests")).content.decode()
     assert "Declined" in page and "Sally Staff" in page
     # A new request can be made once the first was decided.
