@@ -151,7 +151,28 @@ class TestTheDslSeesTheWholeRecordInEveryChannel:
         ],
     )
     def test_the_export_carries_the_restricted_concern(self, pw: Any, export: str) -> None:
-        assert "PURPLE-ELEPHANT-1" in pw.dsl_exports[export]
+        carried = "PURPLE-ELEPHANT-1" in pw.dsl_exports[export]
+        assert carried, f"the DSL's {export} of learner9 lacks the restricted concern"
+
+    @pytest.mark.parametrize(
+        "phrase",
+        [
+            "PURPLE-ELEPHANT-1",
+            "PURPLE-ELEPHANT-2",
+            "PURPLE-ELEPHANT-3",
+            "WITHDRAWN-WOLF-1",
+            "DEFAULT-DINGO-1",
+            "PASTORAL-BADGER-1",
+            "PASTORAL-BADGER-2",
+        ],
+    )
+    def test_the_cp_file_carries_every_record_of_the_learner_at_all_levels(
+        self, pw: Any, phrase: str
+    ) -> None:
+        """ACCESS.md: "The CP file carries every safeguarding record of the
+        learner, all levels" (learner9's concerns, the DSL's actions and notes)."""
+        carried = phrase in pw.dsl_exports["safeguarding_reports:cp-transfer"]
+        assert carried, f"learner9's CP file (as the DSL sent it) lacks {phrase}"
 
     def test_the_pages_carry_it(self, pw: Any) -> None:
         result = crawl_some(pw, "dsl")
