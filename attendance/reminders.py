@@ -17,45 +17,45 @@ from django.urls import reverse
 from attendance import selectors
 from attendance.models import Target
 from pastoral.access import Cap, Scope, learner_filter
-from pastoral.calendar import SchoolCalendar
 from pastoral.models import Learner, School
-from pastoral.notifications.finders import heads_of_year_by_year, unique
+from pastoral.notifications.finders import (
+    NOTICE_LOOKAHEAD,
+    heads_of_year_by_year,
+    in_notice,
+    unique,
+)
 from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
 
 # A target's owner hears this many school days before its review date.
 TARGET_REVIEW_NOTICE_SCHOOL_DAYS = 5
-_AHEAD = dt.timedelta(days=60)
 
 
 def target_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
     """Active targets whose review is within the notice period or past: the
     owner hears once per target and review date."""
-    targets = list(
-        Target.objects.filter(
-            school=school,
-            status=Target.Status.ACTIVE,
-            review_date__lte=today + _AHEAD,
-            owner__is_active=True,
-        ).values_list("pk", "owner_id", "review_date")
+    targets = Target.objects.filter(
+        school=school,
+        status=Target.Status.ACTIVE,
+        review_date__lte=today + NOTICE_LOOKAHEAD,
+        owner__is_active=True,
+    ).values_list("pk", "owner_id", "review_date")
+    due_now = in_notice(
+        school,
+        today,
+        targets,
+        due_of=lambda row: row[2],
+        notice_school_days=TARGET_REVIEW_NOTICE_SCHOOL_DAYS,
+        include_past=True,
     )
-    if not targets:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
-    for pk, owner_id, review in targets:
-        opens = (
-            calendar.add_school_days(review, -TARGET_REVIEW_NOTICE_SCHOOL_DAYS)
-            if calendar.covers(review)
-            else None
+    for pk, owner_id, review in due_now:
+        yield Due(
+            recipient_id=owner_id,
+            object_type="attendance.target",
+            object_id=pk,
+            due_date=review,
+            title=f"Attendance target review due {review:%-d %b} (T-{pk})",
+            url=reverse("attendance:target-review", kwargs={"pk": pk}),
         )
-        if review <= today or opens is None or opens <= today:
-            yield Due(
-                recipient_id=owner_id,
-                object_type="attendance.target",
-                object_id=pk,
-                due_date=review,
-                title=f"Attendance target review due {review:%-d %b} (T-{pk})",
-                url=reverse("attendance:target-review", kwargs={"pk": pk}),
-            )
 
 
 def persistent_absence(school: School, today: dt.date) -> Iterator[Due]:

@@ -82,7 +82,7 @@ def seed_fingerprint() -> str:
     digest = hashlib.sha256()
     for app in APPS_WITH_DEMO:
         base = ROOT / app
-        files = sorted(base.glob("demo.py")) + sorted(base.glob("*/demo.py"))
+        files = sorted(base.glob("demo*.py")) + sorted(base.glob("*/demo*.py"))
         files += sorted(base.glob("migrations/*.py")) + sorted(base.glob("*/migrations/*.py"))
         files.append(ROOT / "pastoral" / "management" / "commands" / "seed_demo.py")
         for path in files:

@@ -13,19 +13,24 @@ from collections.abc import Iterator
 
 from django.urls import reverse
 
-from caseload.models import AgreedAction, Allocation, Plan
+from caseload.models import AgreedAction, Allocation, Plan, SubjectAccessRequest
 from pastoral.access import Cap, Scope, learner_filter
-from pastoral.calendar import SchoolCalendar
 from pastoral.models import Role, School
-from pastoral.notifications.finders import role_holder_ids, unique
+from pastoral.notifications.finders import (
+    NOTICE_LOOKAHEAD,
+    in_notice,
+    overdue,
+    role_holder_ids,
+    unique,
+)
 from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
 
 # A plan's key worker hears this many school days before the review date.
 PLAN_REVIEW_NOTICE_SCHOOL_DAYS = 5
 # An agreed action's owner hears this many school days before it is due.
 ACTION_NOTICE_SCHOOL_DAYS = 1
-# Look-ahead for the calendar: comfortably more than the notice periods plus a holiday.
-_AHEAD = dt.timedelta(days=60)
+# The DSL team hears this many school days before a subject-access request is due.
+SAR_NOTICE_SCHOOL_DAYS = 5
 
 
 def _lead_workers(learner_ids: list[int], today: dt.date) -> dict[int, list[int]]:
@@ -50,23 +55,19 @@ def _plan_url(plan_id: int) -> str:
 def plan_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
     """Active plans whose review falls within the notice period: the key
     workers hear once per plan and review date (the SENCO if nobody holds the case)."""
-    plans = list(
-        Plan.objects.filter(
-            school=school,
-            status=Plan.Status.ACTIVE,
-            next_review__gte=today,
-            next_review__lte=today + _AHEAD,
-        ).values_list("pk", "learner_id", "next_review")
+    plans = Plan.objects.filter(
+        school=school,
+        status=Plan.Status.ACTIVE,
+        next_review__gte=today,
+        next_review__lte=today + NOTICE_LOOKAHEAD,
+    ).values_list("pk", "learner_id", "next_review")
+    due_now = in_notice(
+        school,
+        today,
+        plans,
+        due_of=lambda row: row[2],
+        notice_school_days=PLAN_REVIEW_NOTICE_SCHOOL_DAYS,
     )
-    if not plans:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
-    due_now = [
-        (pk, learner_id, review)
-        for pk, learner_id, review in plans
-        if (opens := calendar.add_school_days(review, -PLAN_REVIEW_NOTICE_SCHOOL_DAYS)) is None
-        or opens <= today
-    ]
     if not due_now:
         return
     workers = _lead_workers([learner_id for _, learner_id, _ in due_now], today)
@@ -115,37 +116,103 @@ def _open_actions(school: School) -> list[tuple[int, int, int, dt.date]]:
     )
 
 
+def _due(row: tuple[int, int, int, dt.date]) -> dt.date:
+    return row[3]
+
+
 def actions_due(school: School, today: dt.date) -> Iterator[Due]:
     """Follow-up actions agreed at a contact, due within the notice period: the owner hears."""
-    actions = [a for a in _open_actions(school) if today <= a[3] <= today + _AHEAD]
-    if not actions:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
+    actions = in_notice(
+        school,
+        today,
+        _open_actions(school),
+        due_of=_due,
+        notice_school_days=ACTION_NOTICE_SCHOOL_DAYS,
+    )
     for pk, contact_id, owner_id, due in actions:
-        opens = calendar.add_school_days(due, -ACTION_NOTICE_SCHOOL_DAYS)
-        if opens is None or opens <= today:
-            yield Due(
-                recipient_id=owner_id,
-                object_type="caseload.agreedaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up action due {due:%-d %b} (A-{pk})",
-                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
-            )
+        yield Due(
+            recipient_id=owner_id,
+            object_type="caseload.agreedaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up action due {due:%-d %b} (A-{pk})",
+            url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+        )
 
 
 def actions_overdue(school: School, today: dt.date) -> Iterator[Due]:
     """Follow-up actions past their due date and not done: the owner hears once."""
-    for pk, contact_id, owner_id, due in _open_actions(school):
-        if due < today:
+    for pk, contact_id, owner_id, due in overdue(today, _open_actions(school), due_of=_due):
+        yield Due(
+            recipient_id=owner_id,
+            object_type="caseload.agreedaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up action overdue since {due:%-d %b} (A-{pk})",
+            url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+        )
+
+
+def _open_sars(school: School) -> list[SubjectAccessRequest]:
+    return list(
+        SubjectAccessRequest.objects.filter(school=school, released_at__isnull=True).only(
+            "pk", "received_on", "extension_months", "released_at"
+        )
+    )
+
+
+def _sar_url(pk: int) -> str:
+    return reverse("caseload_reports:sar-detail", kwargs={"pk": pk})
+
+
+def sars_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Open subject-access requests due within the notice period: every DSL and
+    deputy hears once per request and due date (an extension is a new due date)."""
+    due_now = in_notice(
+        school,
+        today,
+        _open_sars(school),
+        due_of=lambda s: s.due_on,
+        notice_school_days=SAR_NOTICE_SCHOOL_DAYS,
+    )
+    if not due_now:
+        return
+    for user_id in role_holder_ids(school, Role.DSL, Role.DEPUTY_DSL):
+        for s in due_now:
             yield Due(
-                recipient_id=owner_id,
-                object_type="caseload.agreedaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up action overdue since {due:%-d %b} (A-{pk})",
-                url=reverse("caseload:contact-detail", kwargs={"pk": contact_id}),
+                recipient_id=user_id,
+                object_type="caseload.subjectaccessrequest",
+                object_id=s.pk,
+                due_date=s.due_on,
+                title=f"Subject-access request due {s.due_on:%-d %b} (SAR-{s.pk})",
+                url=_sar_url(s.pk),
             )
+
+
+def sars_overdue(school: School, today: dt.date) -> Iterator[Due]:
+    """Open requests past their due date stay open and escalate: every DSL and
+    deputy hears at once (urgent), and again each week until the pack is released."""
+    sars = overdue(today, _open_sars(school), due_of=lambda s: s.due_on)
+    if not sars:
+        return
+    for user_id in role_holder_ids(school, Role.DSL, Role.DEPUTY_DSL):
+        for s in sars:
+            weeks = (today - s.due_on).days // 7
+            yield Due(
+                recipient_id=user_id,
+                object_type="caseload.subjectaccessrequest",
+                object_id=s.pk,
+                # One reminder per week overdue: the idempotency key changes weekly.
+                due_date=s.due_on + dt.timedelta(days=7 * weeks),
+                title=f"Subject-access request overdue since {s.due_on:%-d %b} (SAR-{s.pk})",
+                url=_sar_url(s.pk),
+            )
+
+
+def _visible_sars(scope: Scope, ids: list[str]) -> set[str]:
+    from caseload.reports.sar import sars_for
+
+    return {str(pk) for pk in sars_for(scope).filter(pk__in=ids).values_list("pk", flat=True)}
 
 
 def _visible_plans(scope: Scope, ids: list[str]) -> set[str]:
@@ -182,5 +249,17 @@ register_kind(ReminderKind("caseload.action_due", "A follow-up action due", acti
 register_kind(
     ReminderKind("caseload.action_overdue", "A follow-up action overdue", actions_overdue)
 )
+register_kind(
+    ReminderKind("caseload.sar_due", "A subject-access request coming due (DSL team)", sars_due)
+)
+register_kind(
+    ReminderKind(
+        "caseload.sar_overdue",
+        "A subject-access request overdue (DSL team, weekly until released)",
+        sars_overdue,
+        urgent=True,
+    )
+)
 register_visibility("caseload.plan", _visible_plans)
+register_visibility("caseload.subjectaccessrequest", _visible_sars)
 register_visibility("caseload.agreedaction", _visible_actions)

@@ -40,6 +40,8 @@ class Cap(enum.StrEnum):
     EXPORT_CP_FILE = "export_cp_file"
     EXPORT_AGENCY_PASTORAL = "export_agency_pastoral"
     EXPORT_SUBJECT_ACCESS = "export_subject_access"
+    RECORD_SUBJECT_ACCESS = "record_subject_access"
+    ASSEMBLE_SUBJECT_ACCESS = "assemble_subject_access"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
     VIEW_CASELOAD_BOARD = "view_caseload_board"
@@ -66,7 +68,15 @@ CAPABILITY_ROLES: dict[Cap, frozenset[str]] = {
     Cap.EXPORT_TRANSFER: frozenset({Role.HEAD_OF_YEAR, Role.SENCO, Role.DSL, Role.DEPUTY_DSL}),
     Cap.EXPORT_CP_FILE: DSL_ROLES,
     Cap.EXPORT_AGENCY_PASTORAL: frozenset({Role.SENCO, Role.DSL, Role.DEPUTY_DSL}),
-    Cap.EXPORT_SUBJECT_ACCESS: frozenset({Role.DSL, Role.DEPUTY_DSL, Role.ADMIN}),
+    # Subject access: the safeguarding section, its approval and the release are
+    # the DSL team's; the admin may record a request and follow its dates (the
+    # admin's learner scope is NOTHING: no case content by any route); the SENCO
+    # and the learner's head of year assemble the non-safeguarding sections.
+    Cap.EXPORT_SUBJECT_ACCESS: DSL_ROLES,
+    Cap.RECORD_SUBJECT_ACCESS: frozenset({Role.DSL, Role.DEPUTY_DSL, Role.ADMIN}),
+    Cap.ASSEMBLE_SUBJECT_ACCESS: frozenset(
+        {Role.HEAD_OF_YEAR, Role.SENCO, Role.DSL, Role.DEPUTY_DSL}
+    ),
     Cap.READ_AUDIT: DSL_ROLES,
     Cap.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
@@ -84,11 +94,6 @@ ROLE_LEARNER_SCOPE: dict[str, str] = {
     Role.SENCO: WHOLE_SCHOOL,
     Role.DSL: WHOLE_SCHOOL,
     Role.DEPUTY_DSL: WHOLE_SCHOOL,
-}
-# Export of the subject-access file by an administrator is the one case where
-# a non-case role reaches learners: the whole school, for that capability only.
-_CAP_SCOPE_OVERRIDE: dict[tuple[Cap, str], str] = {
-    (Cap.EXPORT_SUBJECT_ACCESS, Role.ADMIN): WHOLE_SCHOOL
 }
 
 CaseloadProvider = Callable[[User, School], QuerySet]
@@ -191,10 +196,7 @@ def learner_filter(scope: Scope, cap: Cap, *, prefix: str = "") -> Q:
     school_q = Q(**{f"{prefix}school": scope.school}) if prefix else Q(school=scope.school)
     if cap in (Cap.SEARCH_LEARNERS, Cap.LOG_CONCERN):
         return school_q
-    reach = {
-        _CAP_SCOPE_OVERRIDE.get((cap, role), ROLE_LEARNER_SCOPE[role])
-        for role in scope.roles & CAPABILITY_ROLES[cap]
-    }
+    reach = {ROLE_LEARNER_SCOPE[role] for role in scope.roles & CAPABILITY_ROLES[cap]}
     if WHOLE_SCHOOL in reach:
         return school_q
     parts = Q(pk__in=[])

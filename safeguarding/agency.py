@@ -126,7 +126,7 @@ def build_agency(scope: Scope, job: ReportJob, progress: registry.Progress) -> d
             Section(
                 key="concerns",
                 title="Concerns, with actions and outcomes",
-                entries=concern_entries(concerns),
+                entries=concern_entries(concerns, learner),
                 empty_text=f"Nothing recorded: no concerns in {period}.",
             )
         )

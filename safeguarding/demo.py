@@ -19,6 +19,7 @@ from safeguarding.models import (
     Category,
     Concern,
     ConcernAction,
+    ConcernDecision,
     ConcernEntry,
     ConcernLearner,
     ConcernShare,
@@ -27,7 +28,7 @@ from safeguarding.models import (
     Participant,
     Statement,
 )
-from safeguarding.services import categories_ensure
+from safeguarding.services import REFERRAL_KINDS, categories_ensure
 
 CONCERNS_DEMO_SCHOOL = 3000
 HEAVY_LEARNER_CONCERNS = 70
@@ -86,12 +87,14 @@ TEXT: dict[str, list[str]] = {
     "Child-on-child abuse": [
         "Two learners were pushing each other at the lockers; one was upset and said it happens every day.",
     ],
-    "Sexual harassment": ["Reported that boys in her class make comments about her appearance."],
+    "Child-on-child sexual violence or harassment": [
+        "Reported that boys in her class make comments about her appearance."
+    ],
     "Online safety": [
         "Showed me messages from someone he does not know asking for photos; he did not reply.",
         "Said she has been playing online games until 3am and is very tired.",
     ],
-    "Prevent": [
+    "Prevent / radicalisation": [
         "Made comments in class repeating extreme views seen online; talked about them calmly afterwards."
     ],
     "Substance misuse": ["Smelt strongly of cannabis after lunch and was unsteady in the lesson."],
@@ -224,8 +227,11 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
             involved = [rng.choice(focus) if rng.random() < 0.8 else rng.choice(learners)]
             if primary in ("Bullying", "Child-on-child abuse", "Behaviour") and rng.random() < 0.3:
                 involved.append(rng.choice(learners))
+        # A restricted category restricts the concern (ACCESS.md); a few more
+        # were raised by the DSL at triage.
         restricted = (
-            primary in ("Child protection", "Sexual abuse", "Physical abuse", "Domestic abuse")
+            any(categories[c].is_restricted for c in cats)
+            or primary == "Physical abuse"
             or rng.random() < 0.05
         )
         age_days = (today - occurred.date()).days
@@ -287,7 +293,20 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
     links, cat_rows, entries, actions = [], [], [], []
     through = Concern.categories.through
     for concern, (involved, cats) in zip(concerns, plans, strict=True):
-        links += [ConcernLearner(concern=concern, learner=lr) for lr in involved]
+        # The first learner is the subject; a second one in a bullying or
+        # child-on-child concern is the alleged harmer (their own part, issue 14).
+        links += [
+            ConcernLearner(
+                concern=concern,
+                learner=lr,
+                role=(
+                    ConcernLearner.Role.ALLEGED_HARMER
+                    if i and cats and cats[0] in ("Bullying", "Child-on-child abuse")
+                    else ConcernLearner.Role.SUBJECT
+                ),
+            )
+            for i, lr in enumerate(involved)
+        ]
         cat_rows += [through(concern_id=concern.pk, category_id=categories[c].pk) for c in cats]
         if concern.triaged_at:
             entries.append(
@@ -345,6 +364,26 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
     through.objects.bulk_create(cat_rows, batch_size=2000)
     ConcernEntry.objects.bulk_create(entries, batch_size=2000)
     ConcernAction.objects.bulk_create(actions, batch_size=2000)
+    # Closing without a referral is a decision with its rationale.
+    referred = {a.concern_id for a in actions if a.kind in REFERRAL_KINDS}
+    ConcernDecision.objects.bulk_create(
+        [
+            ConcernDecision(
+                concern=c,
+                kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
+                decision=c.close_reason,
+                rationale=(
+                    "Support in place in school and at home; the threshold for a referral "
+                    "to children's social care was not met."
+                ),
+                made_by=c.owner,
+                made_at=min(c.closed_at, now),
+            )
+            for c in concerns
+            if c.closed_at and c.pk not in referred
+        ],
+        batch_size=2000,
+    )
 
     # A few restricted concerns shared with key workers.
     restricted_open = [c for c in concerns if c.is_restricted and c.status == Concern.Status.OPEN]

@@ -11,8 +11,18 @@ from django.utils import timezone
 
 from pastoral.access import Scope
 from safeguarding import selectors
-from safeguarding.models import Concern, ConcernAction, Participant
+from safeguarding.models import (
+    AlertGroup,
+    Concern,
+    ConcernAction,
+    ConcernDecision,
+    ConcernLearner,
+    Level,
+    Participant,
+)
 from safeguarding.models.concerns import FUTURE_TOLERANCE
+from safeguarding.views.body_map import BODY_REGIONS
+from safeguarding.views.body_map import BODY_VIEWS as BODY_VIEWS_CHOICES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -72,6 +82,24 @@ class _Prefixed:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
 
+class CategoryCheckboxes(forms.CheckboxSelectMultiple):
+    """Category boxes that carry their alert groups and level, for the page's
+    script to preselect the groups and say when the concern will be restricted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_data: dict[str, dict[str, str]] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
+# The DSL team is always told; the form offers the other groups.
+FORM_ALERT_GROUPS = [(g.value, g.label) for g in AlertGroup if g != AlertGroup.DSL]
+
+
 class ConcernForm(forms.Form):
     learners = forms.TypedMultipleChoiceField(
         coerce=int,
@@ -89,7 +117,11 @@ class ConcernForm(forms.Form):
     )
     location = forms.CharField(label="Where", max_length=200, required=False)
     categories = forms.TypedMultipleChoiceField(
-        coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
+        coerce=int,
+        label="Categories",
+        required=False,
+        widget=CategoryCheckboxes,
+        help_text="Categories marked “DSL team only” make the concern restricted, whatever you tick below.",
     )
     description = forms.CharField(
         label="What was seen or said (verbatim)",
@@ -101,12 +133,19 @@ class ConcernForm(forms.Form):
     action_taken = forms.CharField(
         label="Action already taken", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    alert_groups = forms.MultipleChoiceField(
+        label="Also alert",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The DSL team is always told at once. Of a restricted concern, only the DSL team is told.",
+    )
     alerted = forms.TypedMultipleChoiceField(
         coerce=int,
-        label="Staff to alert",
+        label="Other people to alert",
         required=False,
-        help_text="They and the DSL team get a notification at once.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Type a name to search. Without the search, hold Ctrl (or Cmd) to choose several.",
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-people-picker": ""}),
     )
     restricted = forms.BooleanField(
         label="Child protection: show to the DSL team only",
@@ -120,9 +159,17 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        categories = list(selectors.categories_for(scope))
         self.fields["categories"].choices = [
-            (c.pk, c.name) for c in selectors.categories_for(scope)
+            (c.pk, f"{c.name} (DSL team only)" if c.is_restricted else c.name) for c in categories
         ]
+        self.fields["categories"].widget.option_data = {
+            str(c.pk): {
+                "data-alert-groups": " ".join(c.alert_groups),
+                **({"data-restricted": ""} if c.is_restricted else {}),
+            }
+            for c in categories
+        }
         self.fields["alerted"].choices = [
             (u.pk, u.full_name)
             for u in selectors.colleagues_for(scope)
@@ -174,11 +221,32 @@ class CorrectionForm(_Prefixed, forms.Form):
         max_length=300,
         error_messages={"required": "Say why it needs correcting."},
     )
+    body_view = forms.ChoiceField(
+        label="Body map correction: side (optional)",
+        required=False,
+        choices=[("", "— no body map correction —"), *BODY_VIEWS_CHOICES],
+    )
+    body_region = forms.ChoiceField(
+        label="Body map correction: where the injury is",
+        required=False,
+        choices=[("", "— choose —"), *BODY_REGIONS],
+        help_text="An addendum to the original body map, which stays on the record.",
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["corrects"].widget.choices = choices
         self._valid = {c for c, _ in choices}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        view, region = data.get("body_view"), data.get("body_region")
+        if view and not region:
+            self.add_error("body_region", "Choose where the injury is.")
+        elif region and not view:
+            self.add_error("body_view", "Choose the front or the back.")
+        data["body_map"] = [{"view": view, "region": region}] if view and region else None
+        return data
 
     def clean_corrects(self) -> str:
         value = self.cleaned_data["corrects"]
@@ -195,6 +263,12 @@ class TriageForm(forms.Form):
     owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
     categories = forms.TypedMultipleChoiceField(
         coerce=int, label="Categories", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    level_reason = forms.CharField(
+        label="Reason for lowering to pastoral",
+        max_length=300,
+        required=False,
+        help_text="Needed when a restricted concern, or one with a category restricted by default, is set to pastoral. It goes into the concern's history and the audit trail.",
     )
     next_action = forms.CharField(label="Next action", max_length=300, required=False)
     due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
@@ -238,6 +312,56 @@ class CloseForm(_Prefixed, forms.Form):
     id_prefix = "close"
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason", max_length=300)
+    rationale = forms.CharField(
+        label="Rationale for closing without a referral",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when no referral (social care, early help, police, CAMHS) is recorded.",
+    )
+
+
+class DecisionForm(_Prefixed, forms.Form):
+    id_prefix = "decision"
+    kind = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("", "— choose —"),
+            (ConcernDecision.Kind.NO_REFERRAL.value, ConcernDecision.Kind.NO_REFERRAL.label),
+            (ConcernDecision.Kind.NO_SHARE.value, ConcernDecision.Kind.NO_SHARE.label),
+        ],
+        error_messages={"required": "Choose the decision being recorded."},
+    )
+    decision = forms.CharField(
+        label="What was decided",
+        max_length=300,
+        error_messages={"required": "Record the decision."},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the rationale for this decision."},
+    )
+
+
+class LinkRoleForm(forms.Form):
+    """One learner's part in a concern (the DSL's triage page)."""
+
+    role = forms.ChoiceField(label="Role", choices=ConcernLearner.Role.choices)
+    categories = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="This learner's own categories",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to use the concern's categories.",
+    )
+
+    def __init__(self, *args: Any, scope: Scope, link: ConcernLearner, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"link{link.pk}")
+        super().__init__(*args, **kwargs)
+        self.link = link
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in selectors.categories_for(scope, active_only=False)
+        ]
 
 
 class ShareForm(_Prefixed, forms.Form):
@@ -260,6 +384,41 @@ class ShareForm(_Prefixed, forms.Form):
 
 class CategoryForm(forms.Form):
     name = forms.CharField(label="New category", max_length=60)
+    default_level = forms.TypedChoiceField(
+        label="Default level",
+        choices=Level.choices,
+        initial=Level.PASTORAL,
+        required=False,
+        empty_value=Level.PASTORAL,
+    )
+    alert_groups = forms.MultipleChoiceField(
+        label="Alert groups",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Preselected when the category is ticked. The DSL team is always told.",
+    )
+
+
+class CategorySettingsForm(forms.Form):
+    """One category's default level and alert groups (a row of the categories page)."""
+
+    default_level = forms.ChoiceField(label="Default level", choices=Level.choices)
+    alert_groups = forms.MultipleChoiceField(
+        label="Alert groups",
+        required=False,
+        choices=FORM_ALERT_GROUPS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, category: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"cat{category.pk}")
+        kwargs.setdefault(
+            "initial",
+            {"default_level": category.default_level, "alert_groups": category.alert_groups},
+        )
+        super().__init__(*args, **kwargs)
+        self.category = category
 
 
 class SearchForm(forms.Form):

@@ -15,16 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pastoral.access import Scope
-from pastoral.calendar import SchoolCalendar
 from pastoral.models import Role, School
-from pastoral.notifications.finders import as_date, role_holder_ids
+from pastoral.notifications.finders import as_date, in_notice, overdue, role_holder_ids
 from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
 from safeguarding import selectors
 from safeguarding.models import Concern, ConcernAction
 
 # The person responsible hears this many school days before a follow-up is due.
 FOLLOW_UP_NOTICE_SCHOOL_DAYS = 1
-_AHEAD = dt.timedelta(days=60)
 
 
 def _reference(concern_id: int) -> str:
@@ -49,35 +47,39 @@ def _open_follow_ups(school: School) -> list[tuple[int, int, int, dt.date]]:
     return follow_ups
 
 
+def _due(row: tuple[int, int, int, dt.date]) -> dt.date:
+    return row[3]
+
+
 def follow_ups_due(school: School, today: dt.date) -> Iterator[Due]:
-    follow_ups = [f for f in _open_follow_ups(school) if today <= f[3] <= today + _AHEAD]
-    if not follow_ups:
-        return
-    calendar = SchoolCalendar.load(school, today - _AHEAD, today + _AHEAD)
-    for pk, concern_id, who, due in follow_ups:
-        opens = calendar.add_school_days(due, -FOLLOW_UP_NOTICE_SCHOOL_DAYS)
-        if opens is None or opens <= today:
-            yield Due(
-                recipient_id=who,
-                object_type="safeguarding.concernaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up on concern {_reference(concern_id)} due {due:%-d %b}",
-                url=reverse("safeguarding:concern-detail", kwargs={"pk": concern_id}),
-            )
+    rows = in_notice(
+        school,
+        today,
+        _open_follow_ups(school),
+        due_of=_due,
+        notice_school_days=FOLLOW_UP_NOTICE_SCHOOL_DAYS,
+    )
+    for pk, concern_id, who, due in rows:
+        yield Due(
+            recipient_id=who,
+            object_type="safeguarding.concernaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up on concern {_reference(concern_id)} due {due:%-d %b}",
+            url=reverse("safeguarding:concern-detail", kwargs={"pk": concern_id}),
+        )
 
 
 def follow_ups_overdue(school: School, today: dt.date) -> Iterator[Due]:
-    for pk, concern_id, who, due in _open_follow_ups(school):
-        if due < today:
-            yield Due(
-                recipient_id=who,
-                object_type="safeguarding.concernaction",
-                object_id=pk,
-                due_date=due,
-                title=f"Follow-up on concern {_reference(concern_id)} overdue since {due:%-d %b}",
-                url=reverse("safeguarding:concern-detail", kwargs={"pk": concern_id}),
-            )
+    for pk, concern_id, who, due in overdue(today, _open_follow_ups(school), due_of=_due):
+        yield Due(
+            recipient_id=who,
+            object_type="safeguarding.concernaction",
+            object_id=pk,
+            due_date=due,
+            title=f"Follow-up on concern {_reference(concern_id)} overdue since {due:%-d %b}",
+            url=reverse("safeguarding:concern-detail", kwargs={"pk": concern_id}),
+        )
 
 
 def untriaged_concerns(school: School, today: dt.date) -> Iterator[Due]:

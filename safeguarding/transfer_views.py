@@ -11,12 +11,12 @@ from pastoral.access import Cap, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
 from pastoral.forms import INVALID_STATUS
 from pastoral.reports import services as reports
-from pastoral.reports.forms import CPTransferForm
 from pastoral.reports.models import CPFileTransfer
 from pastoral.reports.selectors import cp_transfers_of_learner
 from safeguarding.agency import AGENCY, may_include_restricted
 from safeguarding.agency_forms import AgencyReportForm
-from safeguarding.transfers import CP_FILE
+from safeguarding.transfer_forms import CPPackForm
+from safeguarding.transfers import CP_FILE, cp_pack_preview
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,9 +25,14 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate the CP-file pack for the new school and record the transfer."""
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     learner = learner_or_404(scope, pk, Cap.EXPORT_CP_FILE)
-    form = CPTransferForm(request.POST if request.method == "POST" else None)
+    preview = cp_pack_preview(scope, learner)
+    form = CPPackForm(request.POST if request.method == "POST" else None, choices=preview.choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        preview = cp_pack_preview(scope, learner, data["redact_refs"])
+        if preview.short and not data["confirm_short"]:
+            form.add_error("confirm_short", preview.warning)
+    if request.method == "POST" and form.is_valid():
         job = reports.report_request(
             scope=scope,
             kind=CP_FILE,
@@ -38,6 +43,9 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 "receiving_dsl": data["receiving_dsl"],
                 "method_label": dict(CPFileTransfer.Method.choices)[data["method"]],
                 "include_attachments": data["include_attachments"],
+                "redact_refs": data["redact_refs"],
+                "redact_phrases": data["redact_phrases"],
+                "redaction_reason": data["redaction_reason"],
             },
         )
         reports.cp_transfer_record(
@@ -59,6 +67,7 @@ def cp_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "learner": learner,
             "form": form,
+            "preview": preview,
             "transfers": cp_transfers_of_learner(scope, learner),
         },
         status=INVALID_STATUS if request.method == "POST" else 200,

@@ -19,6 +19,12 @@ urlpatterns = [
     path("concerns/<int:pk>/actions/", views.action_new, name="concern-action"),
     path("concerns/<int:pk>/link/", views.link, name="concern-link"),
     path("concerns/<int:pk>/close/", views.close, name="concern-close"),
+    path("concerns/<int:pk>/decisions/", views.decision, name="concern-decision"),
+    path(
+        "concerns/<int:pk>/learners/<int:link_pk>/",
+        views.link_role,
+        name="concern-learner-role",
+    ),
     path("concerns/<int:pk>/reopen/", views.reopen, name="concern-reopen"),
     path("concerns/<int:pk>/share/", views.share, name="concern-share"),
     path("concerns/<int:pk>/investigations/", views.investigation_new, name="investigation-new"),
@@ -54,5 +60,6 @@ urlpatterns = [
     path("learners/<int:pk>/", views.chronology, name="learner-chronology"),
     path("learners/<int:pk>/cp-file/", views.cp_file, name="cp-file"),
     path("categories/", views.categories, name="categories"),
+    path("categories/<int:pk>/", views.category_update, name="category-update"),
     path("categories/<int:pk>/toggle/", views.category_toggle, name="category-toggle"),
 ]

@@ -10,6 +10,7 @@ from caseload.models.plans import (
     Target,
     TargetProgress,
 )
+from caseload.models.sar import SubjectAccessRedaction, SubjectAccessRequest, add_months
 from caseload.models.work import (
     AgreedAction,
     ContactLog,
@@ -32,6 +33,9 @@ __all__ = [
     "PlanVersion",
     "Review",
     "Session",
+    "SubjectAccessRedaction",
+    "SubjectAccessRequest",
+    "add_months",
     "Target",
     "TargetProgress",
 ]

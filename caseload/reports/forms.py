@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from caseload.models import SubjectAccessRedaction, SubjectAccessRequest
 from caseload.reports.transfer import CONFERENCE_SECTIONS, TRANSFER_SECTIONS
 from caseload.selectors import board_years_for
 from pastoral.models import YearGroup
@@ -76,26 +77,61 @@ class CaseloadReviewForm(forms.Form):
         return {"year": year.pk if year else None, "since": since.isoformat() if since else ""}
 
 
-class SubjectAccessForm(forms.Form):
-    received = forms.DateField(label="Request received on", widget=DATE_WIDGET)
-    redact = forms.MultipleChoiceField(
-        label="Entries holding third-party information (redacted in the export)",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+class SubjectAccessRequestForm(forms.ModelForm):
+    """Recording a subject-access request (input only: the service checks and saves)."""
+
+    class Meta:
+        model = SubjectAccessRequest
+        fields = [
+            "requester_name",
+            "requester_relationship",
+            "received_on",
+            "identity_checked_by",
+            "identity_checked_on",
+            "identity_method",
+        ]
+        widgets = {"received_on": DATE_WIDGET, "identity_checked_on": DATE_WIDGET}
+        help_texts = {
+            "received_on": "The response is due one calendar month after this date.",
+            "identity_method": "For example: passport seen at reception; known parent, "
+            "verified by phone on the number held.",
+        }
+
+    def fields_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SubjectAccessExtendForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label="Extend the due date by",
+        choices=[(1, "One further month"), (2, "Two further months")],
+        coerce=int,
     )
     reason = forms.CharField(
-        label="Reason printed in place of each redacted entry",
-        max_length=200,
-        initial="third-party information",
+        label="Reason for the extension (e.g. the request is complex or one of several)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
+
+
+class RedactionForm(forms.Form):
+    ref = forms.ChoiceField(label="Entry")
+    phrase = forms.CharField(
+        label="Words or passage to withhold (copy them exactly; leave empty to withhold the "
+        "whole entry)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    reason = forms.ChoiceField(label="Reason code")
 
     def __init__(self, *args: Any, refs: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["redact"].choices = refs
+        self.fields["ref"].choices = refs
+        self.fields["reason"].choices = SubjectAccessRedaction.Reason.choices
 
-    def params(self) -> dict[str, Any]:
-        return {
-            "received": self.cleaned_data["received"].isoformat(),
-            "redact": self.cleaned_data["redact"],
-            "reason": self.cleaned_data["reason"].strip(),
-        }
+
+class ApproveForm(forms.Form):
+    confirm_empty = forms.BooleanField(
+        label="I confirm that every entry of this part is to be withheld", required=False
+    )

@@ -418,7 +418,7 @@ def concerns_section(
     return Section(
         key="concerns",
         title=title,
-        entries=concern_entries(concerns),
+        entries=concern_entries(concerns, learner),
         intro=intro,
         empty_text="Nothing recorded: no concerns that you may see."
         if since is None

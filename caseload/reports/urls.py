@@ -11,6 +11,26 @@ urlpatterns = [
         name="case-conference",
     ),
     path("learners/<int:pk>/bundle/", report_views.transfer_bundle, name="bundle"),
-    path("learners/<int:pk>/subject-access/", report_views.subject_access, name="subject-access"),
+    path(
+        "learners/<int:pk>/subject-access-request/",
+        report_views.sar_record,
+        name="sar-record",
+    ),
+    path("subject-access/", report_views.sar_list, name="sar-list"),
+    path("subject-access/<int:pk>/", report_views.sar_detail, name="sar-detail"),
+    path("subject-access/<int:pk>/extend/", report_views.sar_extend, name="sar-extend"),
+    path(
+        "subject-access/<int:pk>/records/",
+        report_views.sar_part,
+        {"part": "records"},
+        name="sar-records",
+    ),
+    path(
+        "subject-access/<int:pk>/safeguarding/",
+        report_views.sar_part,
+        {"part": "safeguarding"},
+        name="sar-safeguarding",
+    ),
+    path("subject-access/<int:pk>/release/", report_views.sar_release, name="sar-release"),
     path("caseload-review/", report_views.caseload_review, name="caseload-review"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseload import forms, selectors, services
 from caseload.views._common import int_param, page_of, render_form
+from pastoral import audit
 from pastoral.access import Cap, learners_for, require
 from pastoral.forms import apply_errors, render_invalid
 
@@ -20,7 +21,9 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.VIEW_PROFILE)
     page = page_of(request, selectors.my_caseload_for(scope))
     selectors.decorate(page.object_list)
-    return render(request, "caseload/my_caseload.html", {"page": page})
+    response = render(request, "caseload/my_caseload.html", {"page": page})
+    audit.viewed(scope, action="caseload.caseload.listed", page=page.number)
+    return response
 
 
 def _board_filters(request: HttpRequest) -> selectors.BoardFilters:
@@ -50,7 +53,16 @@ def board(request: HttpRequest) -> HttpResponse:
         "soon_days": selectors.REVIEW_SOON_DAYS,
         "reallocate_form": forms.ReallocateForm(workers=selectors.key_workers_for(scope)),
     }
-    return render(request, "caseload/board.html", context)
+    response = render(request, "caseload/board.html", context)
+    audit.viewed(
+        scope,
+        action="caseload.board.listed",
+        page=page.number,
+        year=filters.year,
+        need=filters.need,
+        worker=filters.worker,
+    )
+    return response
 
 
 @require_POST

@@ -35,7 +35,10 @@ def one_to_one_session(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_list(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     qs = selectors.interventions_for(scope).order_by("one_to_one", "name", "id")
-    return render(request, "caseload/intervention_list.html", {"page": page_of(request, qs)})
+    page = page_of(request, qs)
+    response = render(request, "caseload/intervention_list.html", {"page": page})
+    audit.viewed(scope, action="caseload.interventions.listed", page=page.number)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +81,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"{form.cleaned_data['learner']} added to the group.")
                 return redirect("caseload:intervention-detail", pk=group.pk)
-    return render_form(
+    response = render_form(
         request,
         "caseload/intervention_detail.html",
         {
@@ -89,6 +92,9 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
+    if request.method == "GET":
+        audit.viewed(scope, group)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

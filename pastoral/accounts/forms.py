@@ -122,3 +122,28 @@ class YearGroupsForm(forms.Form):
         self.fields["year_groups"].queryset = YearGroup.objects.filter(
             school_id=membership.school_id
         ).order_by("number")
+
+
+class RoleApproveForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=16,
+        required=False,
+        help_text=(
+            "The six-digit code your app shows now (or a recovery code). Needed unless you "
+            "entered a code in the last minute or so."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).lower()
+
+
+class RoleDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for declining",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The administrator and the other DSLs see this reason.",
+    )

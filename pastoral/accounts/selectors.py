@@ -9,7 +9,7 @@ from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from pastoral.access import Cap, Scope, require
-from pastoral.models import Membership, User
+from pastoral.models import Membership, RoleRequest, User
 
 
 def staff_for(scope: Scope, query: str = "", *, include_inactive: bool = False) -> QuerySet[User]:
@@ -62,6 +62,59 @@ def membership_or_404(scope: Scope | None, user: User, membership_pk: int) -> Me
     if membership is None:
         raise Http404("Not found")
     return membership
+
+
+def _role_requests(scope: Scope) -> QuerySet[RoleRequest]:
+    return (
+        RoleRequest.objects.filter(school=scope.school)
+        .select_related("user", "requested_by", "decided_by")
+        .prefetch_related("year_groups")
+    )
+
+
+def pending_role_requests_for_user(scope: Scope | None, user: User) -> list[RoleRequest]:
+    """The administrator's view of one person: their roles awaiting DSL approval."""
+    scope = require(scope, Cap.MANAGE_USERS)
+    return list(
+        _role_requests(scope).filter(user=user, status=RoleRequest.Status.PENDING).order_by("pk")
+    )
+
+
+def _dsl(scope: Scope | None) -> Scope:
+    """DSLs and deputy DSLs only: they approve role grants (ACCESS.md)."""
+    if scope is None or not scope.is_dsl:
+        raise Http404("Not found")
+    return scope
+
+
+# How many decided requests the DSL's list shows under the pending ones.
+RECENT_DECIDED = 20
+
+
+def role_requests_for(scope: Scope | None) -> tuple[list[RoleRequest], list[RoleRequest]]:
+    """A DSL's role requests: every pending one (oldest first) and the latest
+    decided ones. Refuses (404) anyone who is not a DSL or deputy DSL."""
+    scope = _dsl(scope)
+    pending = list(
+        _role_requests(scope)
+        .filter(status=RoleRequest.Status.PENDING)
+        .order_by("requested_at", "pk")
+    )
+    decided = list(
+        _role_requests(scope)
+        .exclude(status=RoleRequest.Status.PENDING)
+        .order_by("-decided_at", "-pk")[:RECENT_DECIDED]
+    )
+    return pending, decided
+
+
+def role_request_for(scope: Scope | None, pk: int) -> RoleRequest:
+    """One role request of the DSL's school, or 404."""
+    scope = _dsl(scope)
+    role_request = _role_requests(scope).filter(pk=pk).first()
+    if role_request is None:
+        raise Http404("Not found")
+    return role_request
 
 
 def is_member(scope: Scope, user: User) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pastoral.accounts import users, views
+from pastoral.accounts import approvals, users, views
 
 app_name = "accounts"
 
@@ -22,4 +22,19 @@ urlpatterns += [
     path("staff/<int:pk>/deactivate/", users.user_deactivate, name="user-deactivate"),
     path("staff/<int:pk>/reactivate/", users.user_reactivate, name="user-reactivate"),
     path("staff/<int:pk>/unlock/", users.user_unlock, name="user-unlock"),
+]
+
+urlpatterns += [
+    path("role-requests/", approvals.role_requests, name="role-requests"),
+    path("role-requests/<int:pk>/", approvals.role_request, name="role-request"),
+    path(
+        "role-requests/<int:pk>/approve/",
+        approvals.role_request_approve,
+        name="role-request-approve",
+    ),
+    path(
+        "role-requests/<int:pk>/decline/",
+        approvals.role_request_decline,
+        name="role-request-decline",
+    ),
 ]

@@ -58,6 +58,7 @@ def _detail(
     scope = request.scope  # type: ignore[attr-defined]
     memberships = user.school_memberships  # type: ignore[attr-defined]
     held = {m.role for m in memberships}
+    pending = selectors.pending_role_requests_for_user(scope, user)
     return render(
         request,
         "accounts/user_detail.html",
@@ -65,7 +66,10 @@ def _detail(
             "person": user,
             "memberships": memberships,
             "grant_form": grant_form or RoleGrantForm(school=scope.school),
-            "can_grant": any(r not in held for r, _ in Role.choices if r != Role.STAFF),
+            "can_grant": any(
+                r not in held or r == Role.HEAD_OF_YEAR for r, _ in Role.choices if r != Role.STAFF
+            ),
+            "pending_requests": pending,
             "years_forms": {
                 m.pk: YearGroupsForm(
                     membership=m, initial={"year_groups": list(m.year_groups.all())}
@@ -88,21 +92,33 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a role that reaches no case data at once; request any other one
+    (it takes effect when a DSL approves it)."""
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     user = selectors.staff_member_or_404(scope, pk)
     form = RoleGrantForm(request.POST, school=scope.school)
     if form.is_valid():
+        role = form.cleaned_data["role"]
         try:
-            membership = services.membership_grant(
-                scope=scope,
-                user=user,
-                role=form.cleaned_data["role"],
-                year_groups=form.cleaned_data["year_groups"],
-            )
+            if services.widens_case_access(role):
+                role_request = services.role_request_create(
+                    scope=scope, user=user, role=role, year_groups=form.cleaned_data["year_groups"]
+                )
+            else:
+                membership = services.membership_grant(scope=scope, user=user, role=role)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"{user.full_name} is now {membership.get_role_display()}.")
+            if services.widens_case_access(role):
+                messages.success(
+                    request,
+                    f"Requested: {role_request.get_role_display()} for {user.full_name}. "
+                    "It takes effect when a DSL of the school approves it; the DSLs were told.",
+                )
+            else:
+                messages.success(
+                    request, f"{user.full_name} is now {membership.get_role_display()}."
+                )
             return redirect("accounts:user-detail", pk=user.pk)
     return _detail(request, user, grant_form=form, status=INVALID_STATUS)
 
@@ -115,13 +131,20 @@ def role_years(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
     form = YearGroupsForm(request.POST, membership=membership)
     if form.is_valid():
         try:
-            services.membership_set_years(
+            role_request = services.membership_set_years(
                 scope=scope, membership=membership, year_groups=form.cleaned_data["year_groups"]
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Year groups saved.")
+            if role_request is not None:
+                messages.success(
+                    request,
+                    "Year groups saved. The added years take effect when a DSL approves them; "
+                    "the DSLs were told.",
+                )
+            else:
+                messages.success(request, "Year groups saved.")
     else:
         messages.error(request, "Choose at least one year group.")
     return redirect("accounts:user-detail", pk=user.pk)

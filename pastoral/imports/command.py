@@ -12,6 +12,31 @@ from pastoral.imports.base import CsvImporter, ImportOutcome
 from pastoral.models import School, User
 
 
+def add_import_arguments(parser: CommandParser) -> None:
+    """The file, the school and who runs it: what every import command takes."""
+    parser.add_argument("file", type=Path, help="CSV file (UTF-8)")
+    parser.add_argument("--school", required=True, help="the school's URN")
+    parser.add_argument(
+        "--actor", default="", help="e-mail of the person running the import (for the audit)"
+    )
+
+
+def import_arguments(options: dict[str, Any]) -> tuple[Path, School, User | None]:
+    """The file, school and person named on the command line, or a clear error."""
+    path: Path = options["file"]
+    if not path.is_file():
+        raise CommandError(f"{path}: no such file")
+    school = School.objects.filter(urn=options["school"]).first()
+    if school is None:
+        raise CommandError(f"No school with URN {options['school']!r}")
+    actor = None
+    if options["actor"]:
+        actor = User.objects.filter(email__iexact=options["actor"]).first()
+        if actor is None:
+            raise CommandError(f"No user with e-mail {options['actor']!r}")
+    return path, school, actor
+
+
 class ImportCommand(BaseCommand):
     """`manage.py import_<what> FILE.csv --school URN [--dry-run] [--actor EMAIL]`."""
 
@@ -20,27 +45,13 @@ class ImportCommand(BaseCommand):
     what = "rows"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="CSV file (UTF-8)")
-        parser.add_argument("--school", required=True, help="the school's URN")
+        add_import_arguments(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="check and show the changes; write nothing"
         )
-        parser.add_argument(
-            "--actor", default="", help="e-mail of the person running the import (for the audit)"
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        school = School.objects.filter(urn=options["school"]).first()
-        if school is None:
-            raise CommandError(f"No school with URN {options['school']!r}")
-        actor = None
-        if options["actor"]:
-            actor = User.objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user with e-mail {options['actor']!r}")
+        path, school, actor = import_arguments(options)
         importer = self.importer_class(school=school, actor=actor, filename=path.name)
         outcome = importer.run(path, dry_run=options["dry_run"])
         self.report(outcome, verbosity=options["verbosity"])

@@ -6,6 +6,11 @@ roles not listed are removed, and every listed person is "staff". People of
 the school missing from the file are left unchanged. Every role added or
 removed is audited (pastoral.membership.created / .deleted), and a head of
 year's changed years too (pastoral.membership.updated).
+
+ACCESS.md's two-person rule holds here too: a role that reaches case data
+(support officer, head of year, SENCO, DSL, deputy DSL) and more years for a
+head of year are not given by the import but *requested* (the same request a
+DSL approves on the Role requests page); roles and years taken away go at once.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pastoral import audit
 from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
 from pastoral.imports.csvfile import CsvRow
 from pastoral.imports.parse import CellError
-from pastoral.models import Membership, Role, User, YearGroup
+from pastoral.models import Membership, Role, RoleRequest, User, YearGroup
 
 REQUIRED = ("email", "full_name", "roles")
 OPTIONAL = ("job_title", "hoy_year_groups")
@@ -40,6 +45,13 @@ _ROLE_WORDS.update(
     }
 )
 ROLE_ORDER = [r.value for r in Role]
+REQUESTED = "requested: awaits DSL approval"
+
+
+def _widens(role: str) -> bool:
+    from pastoral.accounts.services import widens_case_access
+
+    return widens_case_access(role)
 
 
 def _split(value: str) -> list[str]:
@@ -152,6 +164,14 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
             school=self.school, user__in=users.values()
         ).prefetch_related("year_groups"):
             memberships[membership.user_id][membership.role] = membership
+        # Roles already asked for and awaiting a DSL: not asked for twice.
+        pending: dict[int, dict[str, frozenset[int]]] = defaultdict(dict)
+        for request in RoleRequest.objects.filter(
+            school=self.school, user__in=users.values(), status=RoleRequest.Status.PENDING
+        ).prefetch_related("year_groups"):
+            pending[request.user_id][request.role] = frozenset(
+                y.pk for y in request.year_groups.all()
+            )
         # People who also work elsewhere keep their name and title: one school's
         # administrator does not rename another school's staff.
         elsewhere = set(
@@ -189,7 +209,8 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
                 if changed:
                     plan.user_updates.append((item, user, changed))
             held = memberships.get(user.pk, {})
-            for role in sorted(item.roles - set(held), key=ROLE_ORDER.index):
+            asked = pending.get(user.pk, {})
+            for role in sorted(item.roles - set(held) - set(asked), key=ROLE_ORDER.index):
                 plan.add_roles.append((item, role))
             for role in sorted(set(held) - item.roles, key=ROLE_ORDER.index):
                 if self.actor is not None and user.pk == self.actor.pk and role == Role.ADMIN:
@@ -204,7 +225,8 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
             if Role.HEAD_OF_YEAR in item.roles and item.years is not None:
                 hoy = held.get(Role.HEAD_OF_YEAR)
                 before = frozenset(yg.pk for yg in hoy.year_groups.all()) if hoy else frozenset()
-                if before != item.years:
+                awaited = asked.get(Role.HEAD_OF_YEAR, frozenset())
+                if before != item.years and (before | awaited) != item.years:
                     plan.set_years.append((item, hoy, before, item.years))
         return plan
 
@@ -224,7 +246,10 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
             for name, pair in changed.items():
                 per_line[item.line]["Name" if name == "full_name" else "Job title"] = pair
         for item, role in plan.add_roles:
-            per_line[item.line][f"Role: {labels[role]}"] = ("", "added")
+            per_line[item.line][f"Role: {labels[role]}"] = (
+                "",
+                REQUESTED if _widens(role) else "added",
+            )
         for item, membership in plan.remove_roles:
             per_line[item.line][f"Role: {labels[membership.role]}"] = ("held", "removed")
         for item, _, before, after in plan.set_years:
@@ -258,9 +283,24 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
             User.objects.bulk_update(
                 [user for _, user, _ in plan.user_updates], ["full_name", "job_title"]
             )
+        from pastoral.accounts.services import role_request_file
+
+        years_by_pk = {y.pk: y for y in YearGroup.objects.filter(school=self.school)}
         created: dict[tuple[str, str], Membership] = {}
         for item, role in plan.add_roles:
             user = plan.users[item.email]
+            if _widens(role):
+                role_request_file(
+                    school=self.school,
+                    user=user,
+                    role=role,
+                    year_groups=[years_by_pk[i] for i in sorted(item.years or ())]
+                    if role == Role.HEAD_OF_YEAR
+                    else [],
+                    requested_by=self.actor,
+                    source="staff import",
+                )
+                continue
             membership = Membership.objects.create(user=user, school=self.school, role=role)
             created[(item.email, role)] = membership
             audit.record(
@@ -282,7 +322,30 @@ class StaffImporter(SchoolImporter[StaffRow, StaffPlan]):
                 changes={"user": item.email, "role": membership.role, "source": "staff import"},
             )
         for item, hoy, before, after in plan.set_years:
-            target = hoy or created[(item.email, Role.HEAD_OF_YEAR.value)]
+            if hoy is None:
+                continue  # a new head of year: the request carries the years
+            added = after - before
+            if (
+                added
+                and not RoleRequest.objects.filter(
+                    school=self.school,
+                    user=hoy.user_id,
+                    role=Role.HEAD_OF_YEAR,
+                    status=RoleRequest.Status.PENDING,
+                ).exists()
+            ):
+                role_request_file(
+                    school=self.school,
+                    user=plan.users[item.email],
+                    role=Role.HEAD_OF_YEAR,
+                    year_groups=[years_by_pk[i] for i in sorted(added)],
+                    requested_by=self.actor,
+                    source="staff import",
+                )
+            after = before & after  # years taken away go at once; added ones await a DSL
+            if after == before:
+                continue
+            target = hoy
             target.year_groups.set(sorted(after))
             audit.record(
                 "pastoral.membership.updated",

@@ -1,7 +1,7 @@
 from pastoral.models.audit import AuditChainHead, AuditEvent
 from pastoral.models.imports import ImportBatch
 from pastoral.models.learners import Contact, Learner
-from pastoral.models.people import Membership, Role, User
+from pastoral.models.people import Membership, Role, RoleRequest, User
 from pastoral.models.school import (
     AcademicYear,
     Agency,
@@ -25,6 +25,7 @@ __all__ = [
     "Membership",
     "RegGroup",
     "Role",
+    "RoleRequest",
     "School",
     "Term",
     "Trust",

@@ -87,3 +87,47 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.school_id}"
+
+
+class RoleRequest(models.Model):
+    """A role that widens access to case data, asked for by an administrator and
+    given only when a DSL or deputy DSL of the school (not the requester, not
+    the person it is for) approves it with a fresh second factor (ACCESS.md:
+    "two people for wider access"). For a head of year, `year_groups` are the
+    years to add to what they already lead."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting DSL approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    school = models.ForeignKey(
+        "pastoral.School", on_delete=models.CASCADE, related_name="role_requests"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    role = models.CharField(max_length=8, choices=Role.choices)
+    year_groups = models.ManyToManyField("pastoral.YearGroup", blank=True, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "school", "role"],
+                condition=models.Q(status="pending"),
+                name="role_request_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} for {self.user} ({self.get_status_display()})"

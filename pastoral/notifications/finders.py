@@ -4,9 +4,56 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
+from pastoral.calendar import SchoolCalendar
 from pastoral.models import Membership, School
+
+T = TypeVar("T")
+# How far ahead a notice period is looked for: comfortably more than any
+# notice period plus a holiday.
+NOTICE_LOOKAHEAD = dt.timedelta(days=60)
+
+
+def in_notice(
+    school: School,
+    today: dt.date,
+    items: Iterable[T],
+    *,
+    due_of: Callable[[T], dt.date],
+    notice_school_days: int,
+    include_past: bool = False,
+) -> list[T]:
+    """The items whose notice period has begun: due today or later, and no
+    more than `notice_school_days` school days away (the school's own
+    calendar: holidays and closures do not count). With `include_past`, items
+    already past their date are kept too. One calendar load, and only when
+    something is upcoming. The "overdue" half of a reminder pair is
+    `overdue()`; each is registered as its own reminder kind."""
+    calendar: SchoolCalendar | None = None
+    chosen = []
+    for item in items:
+        due = due_of(item)
+        if due < today:
+            if include_past:
+                chosen.append(item)
+            continue
+        if due > today + NOTICE_LOOKAHEAD:
+            continue
+        if calendar is None:
+            calendar = SchoolCalendar.load(
+                school, today - NOTICE_LOOKAHEAD, today + NOTICE_LOOKAHEAD
+            )
+        opens = calendar.add_school_days(due, -notice_school_days)
+        if opens is None or opens <= today:
+            chosen.append(item)
+    return chosen
+
+
+def overdue(today: dt.date, items: Iterable[T], *, due_of: Callable[[T], dt.date]) -> list[T]:
+    """The items past their date (the pair of in_notice)."""
+    return [item for item in items if due_of(item) < today]
 
 
 def role_holder_ids(school: School, *roles: str) -> list[int]:

@@ -1,14 +1,19 @@
 from safeguarding.models.concerns import (
     DEFAULT_CATEGORIES,
+    RESTRICTED_CATEGORIES,
+    AlertGroup,
     Attachment,
     Category,
     Concern,
     ConcernAction,
+    ConcernDecision,
     ConcernDraft,
     ConcernEntry,
     ConcernLearner,
     ConcernLink,
     ConcernShare,
+    Level,
+    default_category,
 )
 from safeguarding.models.investigations import (
     EvidenceNote,
@@ -19,10 +24,13 @@ from safeguarding.models.investigations import (
 
 __all__ = [
     "DEFAULT_CATEGORIES",
+    "RESTRICTED_CATEGORIES",
+    "AlertGroup",
     "Attachment",
     "Category",
     "Concern",
     "ConcernAction",
+    "ConcernDecision",
     "ConcernDraft",
     "ConcernEntry",
     "ConcernLearner",
@@ -31,5 +39,7 @@ __all__ = [
     "EvidenceNote",
     "Investigation",
     "Participant",
+    "Level",
     "Statement",
+    "default_category",
 ]

@@ -27,14 +27,17 @@ DEFAULT_CATEGORIES = [
     "Physical abuse",
     "Emotional abuse",
     "Sexual abuse",
+    "Child-on-child sexual violence or harassment",
     "Domestic abuse",
+    "Honour-based abuse",
+    "FGM",
+    "CSE / CCE",
+    "Prevent / radicalisation",
     "Self-harm",
     "Mental health",
     "Bullying",
     "Child-on-child abuse",
-    "Sexual harassment",
     "Online safety",
-    "Prevent",
     "Substance misuse",
     "Attendance",
     "Behaviour",
@@ -42,6 +45,68 @@ DEFAULT_CATEGORIES = [
     "Family",
     "Other",
 ]
+
+# ACCESS.md, "Default level by category": a concern with any of these is
+# restricted from the moment it is saved, whatever the author ticked.
+RESTRICTED_CATEGORIES = frozenset(
+    {
+        "Child protection",
+        "Sexual abuse",
+        "Child-on-child sexual violence or harassment",
+        "FGM",
+        "Prevent / radicalisation",
+        "CSE / CCE",
+        "Domestic abuse",
+        "Honour-based abuse",
+    }
+)
+
+
+class Level(models.TextChoices):
+    PASTORAL = "pastoral", "Pastoral"
+    RESTRICTED = "restricted", "Restricted (child protection)"
+
+
+class AlertGroup(models.TextChoices):
+    """Who an author may ask to be told of a new concern, by their part in the
+    learner's care rather than by name. The school has no attendance role, so
+    the attendance team is the SENCO and the learner's head of year, who set
+    attendance targets (ACCESS.md's capability table)."""
+
+    DSL = "dsl", "DSL team"
+    HEAD_OF_YEAR = "hoy", "The learner's head of year"
+    SEN = "sen", "SEN team (SENCO)"
+    ATTENDANCE = "attendance", "Attendance team (SENCO and head of year)"
+    KEY_WORKER = "keyworker", "Key worker(s)"
+
+
+# The alert groups a new school's pastoral categories start with (the DSL team
+# is always told; restricted categories alert nobody else).
+DEFAULT_ALERT_GROUPS: dict[str, list[str]] = {
+    "Neglect": ["hoy", "keyworker"],
+    "Physical abuse": ["hoy"],
+    "Emotional abuse": ["hoy", "keyworker"],
+    "Self-harm": ["hoy", "keyworker"],
+    "Mental health": ["hoy", "sen", "keyworker"],
+    "Bullying": ["hoy"],
+    "Child-on-child abuse": ["hoy"],
+    "Online safety": ["hoy"],
+    "Substance misuse": ["hoy", "keyworker"],
+    "Attendance": ["attendance", "keyworker"],
+    "Behaviour": ["hoy"],
+    "Medical": ["sen"],
+    "Family": ["hoy", "keyworker"],
+}
+
+
+def default_category(name: str) -> dict[str, object]:
+    """A default category's level and alert groups (for a new school, the demo, migrations)."""
+    if name in RESTRICTED_CATEGORIES:
+        return {"default_level": Level.RESTRICTED, "alert_groups": [AlertGroup.DSL.value]}
+    return {
+        "default_level": Level.PASTORAL,
+        "alert_groups": ["dsl", *DEFAULT_ALERT_GROUPS.get(name, [])],
+    }
 
 
 # A clock a few minutes fast on a tablet must not block a report; later is refused.
@@ -70,12 +135,18 @@ private_storage = PrivateStorage()
 
 
 class Category(models.Model):
-    """A concern category; each school edits its own list."""
+    """A concern category; each school edits its own list, each category's
+    default level (a restricted one restricts every concern that has it) and
+    the alert groups preselected when it is ticked."""
 
     school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    default_level = models.CharField(
+        "Default level", max_length=10, choices=Level.choices, default=Level.PASTORAL
+    )
+    alert_groups = models.JSONField("Alert groups", default=list, blank=True)
 
     class Meta:
         ordering = ["order", "name"]
@@ -87,11 +158,18 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_restricted(self) -> bool:
+        return self.default_level == Level.RESTRICTED
+
+    def clean(self) -> None:
+        unknown = set(self.alert_groups or []) - set(AlertGroup.values)
+        if not isinstance(self.alert_groups, list) or unknown:
+            raise ValidationError({"alert_groups": "Choose alert groups from the list."})
+
 
 class Concern(models.Model):
-    class Level(models.TextChoices):
-        PASTORAL = "pastoral", "Pastoral"
-        RESTRICTED = "restricted", "Restricted (child protection)"
+    Level = Level
 
     class Status(models.TextChoices):
         NEW = "new", "Not yet triaged"
@@ -125,6 +203,9 @@ class Concern(models.Model):
     alerted = models.ManyToManyField(
         "pastoral.User", related_name="+", blank=True, verbose_name="Staff to alert"
     )
+    # The alert groups the author chose (AlertGroup values), kept so the DSL
+    # team sees who the author wanted told, even when a restricted level held the alert back.
+    alert_groups = models.JSONField(default=list, blank=True)
     # Triage: changed only by DSLs, audited, guarded by `version`.
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.PASTORAL)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.NEW)
@@ -157,6 +238,11 @@ class Concern(models.Model):
     def is_restricted(self) -> bool:
         return self.level == self.Level.RESTRICTED
 
+    @property
+    def alert_group_labels(self) -> list[str]:
+        labels = dict(AlertGroup.choices)
+        return [str(labels[g]) for g in self.alert_groups or [] if g in labels]
+
     def clean(self) -> None:
         if self.occurred_at and self.occurred_at > timezone.now() + FUTURE_TOLERANCE:
             raise ValidationError({"occurred_at": "This is in the future. When did it happen?"})
@@ -176,8 +262,25 @@ class Concern(models.Model):
 
 
 class ConcernLearner(models.Model):
+    """One learner's part in a concern: their role and, where they differ from the
+    concern's, their own categories (empty: the concern's). A learner's chronology
+    and CP file show their own link only, never another learner's categories."""
+
+    class Role(models.TextChoices):
+        SUBJECT = "subject", "Subject of concern"
+        ALLEGED_HARMER = "alleged_harmer", "Alleged harmer"
+        WITNESS = "witness", "Witness"
+        INVOLVED = "involved", "Involved"
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="learner_links")
     learner = models.ForeignKey("pastoral.Learner", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.SUBJECT)
+    categories = models.ManyToManyField(
+        Category,
+        related_name="+",
+        blank=True,
+        help_text="This learner's own categories; none means the concern's.",
+    )
 
     class Meta:
         constraints = [
@@ -216,6 +319,8 @@ class ConcernEntry(models.Model):
         default=False, help_text="Corrects the concern's original account."
     )
     reason = models.CharField(max_length=300, blank=True)
+    # A correction of the body map by addendum: the marks as they should have been.
+    body_map = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -223,6 +328,13 @@ class ConcernEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.concern_id}"
+
+    @property
+    def body_map_labels(self) -> list[str]:
+        """A body-map correction's marks, read aloud ("Front: Left arm")."""
+        from safeguarding.views.body_map import body_marks
+
+        return [mark["label"] for mark in body_marks(self.body_map)]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -265,6 +377,47 @@ class ConcernAction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class ConcernDecision(models.Model):
+    """A DSL's recorded decision with its rationale, never edited afterwards:
+    closing without a referral, not referring, not sharing information
+    (Children's Wellbeing and Schools Act 2026, s16LA)."""
+
+    class Kind(models.TextChoices):
+        CLOSE_NO_REFERRAL = "close_no_referral", "Closed without a referral"
+        NO_REFERRAL = "no_referral", "Decided not to refer"
+        NO_SHARE = "no_share", "Decided not to share information (s16LA)"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    decision = models.CharField("Decision", max_length=300)
+    rationale = models.TextField("Rationale")
+    made_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.decision or "").strip():
+            errors["decision"] = "Record the decision."
+        if not (self.rationale or "").strip():
+            errors["rationale"] = "Give the rationale for this decision."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Decisions are append-only: record a new decision.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Decisions are append-only.")
 
 
 class ConcernLink(models.Model):

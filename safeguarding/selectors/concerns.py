@@ -24,16 +24,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -42,11 +45,13 @@ from django.utils import timezone
 
 from pastoral.access import Cap, Scope, learner_filter, learners_for, require
 from pastoral.accounts.selectors import staff_for
-from pastoral.models import Learner, User
+from pastoral.models import Learner, Role, User
 from safeguarding.models import (
+    AlertGroup,
     Attachment,
     Concern,
     ConcernAction,
+    ConcernDecision,
     ConcernDraft,
     ConcernEntry,
     ConcernLearner,
@@ -142,6 +147,45 @@ def concern_for(scope: Scope | None, pk: int) -> Concern:
     return concern
 
 
+def with_numbers(qs: QuerySet[ConcernEntry]) -> QuerySet[ConcernEntry]:
+    """Entries annotated with `number`: their place in the concern's whole record
+    (1, 2, ...), the same for every viewer, so "see entry N" always means one entry."""
+    ordinal = (
+        ConcernEntry.objects.filter(concern_id=OuterRef("concern_id"), id__lte=OuterRef("id"))
+        .order_by()
+        .values("concern_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(number=Subquery(ordinal))
+
+
+def correction_notes(entries: Iterable[Any]) -> list[str]:
+    """Give each corrected entry `.corrected_by` and return the notes on the
+    concern's original account: "Corrected on 12 Jan 2027, see entry 3".
+    `entries` are one concern's entries with `number` (with_numbers)."""
+    entries = list(entries)
+    by_pk = {e.pk: e for e in entries}
+    original: list[str] = []
+    for entry in entries:
+        entry.corrected_by = []
+    for entry in entries:
+        if entry.kind != ConcernEntry.Kind.CORRECTION:
+            continue
+        note = correction_note(entry)
+        if entry.corrects_original:
+            original.append(note)
+        elif entry.corrects_id in by_pk:
+            by_pk[entry.corrects_id].corrected_by.append(note)
+    return original
+
+
+def correction_note(entry: Any) -> str:
+    when = timezone.localtime(entry.created_at).strftime("%d %b %Y").lstrip("0")
+    what = " (body map)" if entry.body_map else ""
+    return f"Corrected{what} on {when}, see entry {entry.number}"
+
+
 @dataclass
 class ConcernRecord:
     """Everything the detail page shows, already cut to the viewer's rights."""
@@ -154,6 +198,8 @@ class ConcernRecord:
     linked: list[Concern]
     shares: list[ConcernShare]
     investigations: list[Investigation]
+    decisions: list[ConcernDecision] = field(default_factory=list)
+    original_corrections: list[str] = field(default_factory=list)
 
     @property
     def timeline(self) -> list[tuple[dt.datetime, str, object]]:
@@ -161,6 +207,7 @@ class ConcernRecord:
             (e.created_at, "entry", e) for e in self.entries
         ]
         items += [(a.created_at, "action", a) for a in self.actions]
+        items += [(d.made_at, "decision", d) for d in self.decisions]
         return sorted(items, key=lambda item: item[0])
 
 
@@ -170,7 +217,9 @@ def concern_record_for(scope: Scope, pk: int, *, concern: Concern | None = None)
     if concern is None or concern.pk != pk:
         concern = concern_for(scope, pk)
     full = bool(concern.full_access)
-    entries_qs = ConcernEntry.objects.filter(concern=concern).select_related("author", "corrects")
+    entries_qs = with_numbers(
+        ConcernEntry.objects.filter(concern=concern).select_related("author", "corrects")
+    )
     attachments_qs = Attachment.objects.filter(concern=concern).select_related("uploaded_by")
     if not full:
         entries_qs = entries_qs.filter(author=scope.user, kind__in=ConcernEntry.AUTHOR_KINDS)
@@ -179,8 +228,10 @@ def concern_record_for(scope: Scope, pk: int, *, concern: Concern | None = None)
     linked: list[Concern] = []
     shares: list[ConcernShare] = []
     investigations: list[Investigation] = []
+    decisions: list[ConcernDecision] = []
     if full:
         actions = list(ConcernAction.objects.filter(concern=concern).select_related("recorded_by"))
+        decisions = list(ConcernDecision.objects.filter(concern=concern).select_related("made_by"))
         link_ids = ConcernLink.objects.filter(Q(a=concern) | Q(b=concern)).values_list("a", "b")
         other_ids = {x for pair in link_ids for x in pair} - {concern.pk}
         if other_ids:
@@ -200,10 +251,14 @@ def concern_record_for(scope: Scope, pk: int, *, concern: Concern | None = None)
                 "user", "created_by", "withdrawn_by"
             )
         )
+    entries = list(entries_qs)
+    original_corrections = correction_notes(entries)
     return ConcernRecord(
         concern=concern,
         full_access=full,
-        entries=list(entries_qs),
+        entries=entries,
+        decisions=decisions,
+        original_corrections=original_corrections,
         actions=actions,
         attachments=list(attachments_qs),
         linked=linked,
@@ -261,6 +316,21 @@ def concern_by_reference(scope: Scope, reference: str) -> Concern | None:
     return Concern.objects.filter(school=scope.school, pk=int(ref)).first()
 
 
+def concern_learner_for(scope: Scope, concern: Concern, pk: int) -> ConcernLearner:
+    """One learner's link to a concern a DSL fetched (dsl_concern_for), or 404."""
+    scope = require(scope, Cap.TRIAGE_CONCERNS)
+    link = (
+        ConcernLearner.objects.select_related("learner")
+        .prefetch_related("categories")
+        .filter(pk=pk, concern=concern)
+        .first()
+    )
+    if link is None:
+        raise Http404("Not found")
+    link.concern = concern
+    return link
+
+
 def correctable_entry_for(scope: Scope, concern: Concern, pk: int) -> ConcernEntry | None:
     """One of the person's own follow-ups (or corrections) on the concern, if it is one."""
     return ConcernEntry.objects.filter(
@@ -312,3 +382,35 @@ def colleagues_for(scope: Scope) -> QuerySet[User]:
     """Active staff of the school someone logging a concern may name (to alert,
     to share with): the core's staff list, without their roles."""
     return staff_for(require(scope, Cap.LOG_CONCERN))
+
+
+def alert_group_members(
+    scope: Scope, learners: Iterable[Learner], groups: Iterable[str]
+) -> list[User]:
+    """Active staff of the school in the chosen alert groups for these learners:
+    the DSL team, the heads of the learners' years, the SENCO(s), the attendance
+    team (SENCO and head of year: the school has no attendance role) and the
+    learners' key workers. A few queries, one per support officer for key workers
+    (the caseload app owns caseloads and answers through the core's provider)."""
+    groups = set(groups)
+    learners = list(learners)
+    members = User.objects.filter(is_active=True, memberships__school=scope.school)
+    wanted = Q(pk__in=[])
+    if AlertGroup.DSL in groups:
+        wanted |= Q(memberships__role__in=[Role.DSL, Role.DEPUTY_DSL])
+    if groups & {AlertGroup.SEN, AlertGroup.ATTENDANCE}:
+        wanted |= Q(memberships__role=Role.SENCO)
+    if groups & {AlertGroup.HEAD_OF_YEAR, AlertGroup.ATTENDANCE}:
+        wanted |= Q(
+            memberships__role=Role.HEAD_OF_YEAR,
+            memberships__year_groups__in={lr.year_group_id for lr in learners},
+        )
+    found = {u.pk: u for u in members.filter(wanted).distinct()}
+    if AlertGroup.KEY_WORKER in groups and learners:
+        ids = [lr.pk for lr in learners]
+        for worker in members.filter(memberships__role=Role.SUPPORT).distinct():
+            # Their reach as a key worker only, not through any other role they hold.
+            as_key_worker = Scope(user=worker, school=scope.school, roles=frozenset({Role.SUPPORT}))
+            if learners_for(as_key_worker, Cap.VIEW_PASTORAL_CONCERNS).filter(pk__in=ids).exists():
+                found[worker.pk] = worker
+    return list(found.values())

@@ -11,6 +11,7 @@ from safeguarding.services.categories import (
     categories_ensure,
     category_create,
     category_toggle,
+    category_update,
     school_created,
 )
 from safeguarding.services.common import StaleConcern
@@ -21,6 +22,7 @@ from safeguarding.services.concerns import (
     draft_discard,
     draft_save,
 )
+from safeguarding.services.decisions import REFERRAL_KINDS, decision_record, link_update
 from safeguarding.services.entries import entry_add_correction, entry_add_follow_up
 from safeguarding.services.investigations import (
     evidence_add,
@@ -41,6 +43,7 @@ from safeguarding.services.triage import (
 __all__ = [
     "BODY_VIEWS",
     "DRAFT_FIELDS",
+    "REFERRAL_KINDS",
     "StaleConcern",
     "action_complete",
     "action_record",
@@ -48,12 +51,14 @@ __all__ = [
     "categories_ensure",
     "category_create",
     "category_toggle",
+    "category_update",
     "clean_body_map",
     "concern_close",
     "concern_create",
     "concern_link",
     "concern_reopen",
     "concern_triage",
+    "decision_record",
     "draft_discard",
     "draft_save",
     "entry_add_correction",
@@ -61,6 +66,7 @@ __all__ = [
     "evidence_add",
     "investigation_conclude",
     "investigation_open",
+    "link_update",
     "participant_add",
     "participant_outcome",
     "school_created",

@@ -18,14 +18,22 @@ from pastoral.access import Cap, Scope, require
 from pastoral.models import User
 from pastoral.notifications.services import notifications_create
 from safeguarding import selectors
-from safeguarding.models import Attachment, Concern, ConcernDraft, ConcernLearner
+from safeguarding.models import AlertGroup, Attachment, Concern, ConcernDraft, ConcernLearner
 from safeguarding.services.body_map import clean_body_map
 from safeguarding.services.common import check_concern, record_each, store_attachments
 
 
 def _notify_new_concern(*, concern: Concern, alerted: Sequence[User]) -> None:
-    """The DSL team hears at once (urgent: e-mailed immediately); staff the
-    author named get an in-app alert and their digest."""
+    """The DSL team hears at once (urgent: e-mailed immediately). Of a pastoral
+    concern, the staff the author alerted (by group or by name) get an in-app
+    alert and their digest.
+
+    Of a restricted concern, nobody outside the DSL team is told anything, not
+    even that a concern was logged: a notice "about one of your learners" would
+    itself tell a head of year or key worker that a child-protection record
+    exists, which ACCESS.md keeps to the DSL team and the staff a DSL shares it
+    with. The author's choice is kept on the concern (`alerted`, `alert_groups`)
+    so the DSL can share it with those people if they need to know."""
     dsl_team = [u for u in selectors.dsl_team_for(concern.school_id) if u.pk != concern.author_id]
     dsl_ids = {u.pk for u in dsl_team}
     url = reverse("safeguarding:concern-detail", kwargs={"pk": concern.pk})
@@ -39,6 +47,8 @@ def _notify_new_concern(*, concern: Concern, alerted: Sequence[User]) -> None:
         obj=concern,
         urgent=True,
     )
+    if concern.is_restricted:
+        return
     notifications_create(
         recipients=[u for u in alerted if u.pk != concern.author_id and u.pk not in dsl_ids],
         school=concern.school,
@@ -46,7 +56,7 @@ def _notify_new_concern(*, concern: Concern, alerted: Sequence[User]) -> None:
         title=title,
         url=url,
         obj=concern,
-        urgent=concern.is_restricted,
+        urgent=False,
     )
 
 
@@ -62,16 +72,29 @@ def concern_create(
     body_map: Any = None,
     category_ids: Sequence[int] = (),
     alerted_ids: Sequence[int] = (),
+    alert_groups: Sequence[str] = (),
     restricted: bool = False,
     files: Sequence[UploadedFile] = (),
 ) -> Concern:
-    """Any member of staff logs a concern about one or more learners of their school."""
+    """Any member of staff logs a concern about one or more learners of their school.
+
+    The level is restricted when the author ticks it or when any chosen category
+    is restricted by default (ACCESS.md): the author cannot lower it, and no
+    caller can, since the rule is applied here, not in the form. The DSL team is
+    always told; `alert_groups` (AlertGroup values) and `alerted_ids` name the
+    other staff to tell, who are told only of a pastoral concern."""
     scope = require(scope, Cap.LOG_CONCERN)
     learners = selectors.learners_by_ids(scope, learner_ids)
     if not learners or len(learners) != len(set(learner_ids)):
         raise ValidationError({"learners": "Choose the learner (or learners) this is about."})
     categories = list(selectors.categories_for(scope).filter(pk__in=category_ids))
+    if len(categories) != len(set(category_ids)):
+        raise ValidationError({"categories": "Choose categories from the list."})
+    groups = [g for g in AlertGroup.values if g in set(alert_groups)]
+    if len(groups) != len(set(alert_groups)):
+        raise ValidationError({"alert_groups": "Choose alert groups from the list."})
     alerted = list(selectors.colleagues_for(scope).filter(pk__in=alerted_ids))
+    restricting = sorted(c.name for c in categories if c.is_restricted)
     concern = Concern(
         school=scope.school,
         author=scope.user,
@@ -80,7 +103,8 @@ def concern_create(
         description=description,
         action_taken=action_taken,
         body_map=clean_body_map(body_map),
-        level=Concern.Level.RESTRICTED if restricted else Concern.Level.PASTORAL,
+        level=Concern.Level.RESTRICTED if restricted or restricting else Concern.Level.PASTORAL,
+        alert_groups=groups,
     )
     concern.full_clean()
     concern.save()
@@ -102,12 +126,17 @@ def concern_create(
                 "learners": [lr.pk for lr in learners],
                 "categories": [c.name for c in categories],
                 "level": concern.level,
+                "restricted_by": (["author"] if restricted else [])
+                + [f"category: {name}" for name in restricting],
+                "alert_groups": groups,
                 "alerted": [u.pk for u in alerted],
                 "attachments": [a.original_name for a in attachments],
             },
         )
     ConcernDraft.objects.filter(user=scope.user, school=scope.school).delete()
-    _notify_new_concern(concern=concern, alerted=alerted)
+    recipients = {u.pk: u for u in selectors.alert_group_members(scope, learners, groups)}
+    recipients.update({u.pk: u for u in alerted})
+    _notify_new_concern(concern=concern, alerted=list(recipients.values()))
     return concern
 
 
@@ -121,6 +150,7 @@ DRAFT_FIELDS = (
     "description",
     "action_taken",
     "body_map",
+    "alert_groups",
     "alerted",
     "restricted",
 )

@@ -4,6 +4,7 @@ concern's own words never change."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -12,6 +13,7 @@ from django.db import transaction
 from pastoral.access import Scope
 from safeguarding import selectors
 from safeguarding.models import Concern, ConcernEntry
+from safeguarding.services.body_map import clean_body_map
 from safeguarding.services.common import check_concern, record_each, store_attachments
 
 
@@ -41,12 +43,20 @@ def entry_add_follow_up(
 
 @transaction.atomic
 def entry_add_correction(
-    *, scope: Scope, concern: Concern, corrects_pk: int | None, text: str, reason: str
+    *,
+    scope: Scope,
+    concern: Concern,
+    corrects_pk: int | None,
+    text: str,
+    reason: str,
+    body_map: Any = None,
 ) -> ConcernEntry:
     """A correction to the author's own words: the original stays, this says what and why.
 
     `corrects_pk` None corrects the concern's original account (its author only);
-    otherwise one of the person's own follow-ups on that concern.
+    otherwise one of the person's own follow-ups on that concern. `body_map`: the
+    marks as they should have been (an addendum to the original body map; the
+    original's marks stay on the record).
     """
     scope = check_concern(scope, concern)
     corrects = None
@@ -62,6 +72,9 @@ def entry_add_correction(
         errors["text"] = "Write the corrected text."
     if not reason.strip():
         errors["reason"] = "Say why it needs correcting."
+    marks = clean_body_map(body_map) if body_map else []
+    if marks and corrects is not None:
+        errors["body_map"] = "The body map belongs to the original account: correct that."
     if errors:
         raise ValidationError(errors)
     entry = ConcernEntry(
@@ -72,6 +85,7 @@ def entry_add_correction(
         reason=reason.strip(),
         corrects=corrects,
         corrects_original=corrects is None,
+        body_map=marks,
     )
     entry.full_clean()
     entry.save()
@@ -84,6 +98,7 @@ def entry_add_correction(
             "kind": entry.kind,
             "corrects": corrects.pk if corrects else "original",
             "reason": entry.reason,
+            "body_map": len(marks) if marks else None,
         },
     )
     return entry

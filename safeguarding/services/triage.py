@@ -18,8 +18,14 @@ from django.utils import timezone
 from pastoral import audit
 from pastoral.access import Cap, Scope
 from safeguarding import selectors
-from safeguarding.models import Concern, ConcernEntry, ConcernLink
-from safeguarding.services.common import check_concern, record_each, versioned_update
+from safeguarding.models import Concern, ConcernDecision, ConcernEntry, ConcernLink
+from safeguarding.services.common import (
+    StaleConcern,
+    check_concern,
+    record_each,
+    versioned_update,
+)
+from safeguarding.services.decisions import _decision, has_referral
 
 
 @transaction.atomic
@@ -33,9 +39,18 @@ def concern_triage(
     category_ids: Sequence[int],
     next_action: str,
     due_date: dt.date | None,
+    level_reason: str = "",
 ) -> Concern:
-    """A DSL sets level, owner, categories, next action and due date."""
+    """A DSL sets level, owner, categories, next action and due date.
+
+    Lowering to pastoral a concern that is restricted, or that has a category
+    restricted by default, needs `level_reason` (ACCESS.md: "Only a DSL lowers
+    a level, with a reason"); the reason goes into the audit event and the
+    concern's history."""
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
+    if version != concern.version:
+        # Another DSL saved first: tell this one before judging what they chose.
+        raise StaleConcern(concern.reference)
     if level not in Concern.Level.values:
         raise ValidationError({"level": "Choose pastoral or restricted."})
     owner = selectors.colleagues_for(scope).filter(pk=owner_id).first() if owner_id else None
@@ -44,6 +59,21 @@ def concern_triage(
     categories = list(
         selectors.categories_for(scope, active_only=False).filter(pk__in=category_ids)
     )
+    level_reason = level_reason.strip()
+    # Restricted categories the concern did not have: a pastoral concern a DSL
+    # already lowered keeps its categories without being asked again.
+    had = {c.pk for c in concern.categories.all()}
+    restricting = [c.name for c in categories if c.is_restricted and c.pk not in had]
+    lowering = level == Concern.Level.PASTORAL and (concern.is_restricted or bool(restricting))
+    if lowering and not level_reason:
+        raise ValidationError(
+            {
+                "level_reason": "Give a reason for lowering this concern to pastoral: "
+                "it will then be seen beyond the DSL team."
+            }
+        )
+    if len(level_reason) > 300:
+        raise ValidationError({"level_reason": "Keep the reason under 300 characters."})
     before = {
         "level": concern.level,
         "owner": concern.owner_id,
@@ -72,7 +102,11 @@ def concern_triage(
         "categories": sorted(c.name for c in categories),
     }
     changes = audit.diff(before, after)
-    summary = "; ".join(f"{k}: {v['to']}" for k, v in changes.items() if k != "owner")
+    if lowering:
+        changes["level_reason"] = level_reason
+    summary = "; ".join(
+        f"{k}: {v['to']}" for k, v in changes.items() if k not in ("owner", "level_reason")
+    )
     if "owner" in changes:
         summary = f"{summary}; owner: {owner or 'none'}".lstrip("; ")
     ConcernEntry.objects.create(
@@ -80,6 +114,7 @@ def concern_triage(
         kind=ConcernEntry.Kind.TRIAGE,
         author=scope.user,
         text=summary or "Reviewed, no change",
+        reason=level_reason if lowering else "",
     )
     record_each(
         "safeguarding.concern.triaged", scope=scope, concern=concern, obj=concern, changes=changes
@@ -140,13 +175,24 @@ def _status_change(
 
 
 @transaction.atomic
-def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) -> Concern:
+def concern_close(
+    *, scope: Scope, concern: Concern, version: int, reason: str, rationale: str = ""
+) -> Concern:
+    """Close a concern. Without a referral on record, closing is itself a decision:
+    the reason is the decision and `rationale` is required (kept as a ConcernDecision)."""
     scope = check_concern(scope, concern, Cap.TRIAGE_CONCERNS)
     if concern.status == Concern.Status.CLOSED:
         raise ValidationError({"reason": "This concern is already closed."})
+    errors = {}
     if not reason.strip():
-        raise ValidationError({"reason": "Say why it is being closed."})
-    return _status_change(
+        errors["reason"] = "Say why it is being closed."
+    referred = has_referral(concern)
+    if not referred and not rationale.strip():
+        errors["rationale"] = "No referral is recorded: give the rationale for closing without one."
+    if errors:
+        raise ValidationError(errors)
+    # The versioned update first: a stale close writes nothing, not even the decision.
+    concern = _status_change(
         scope=scope,
         concern=concern,
         version=version,
@@ -157,6 +203,15 @@ def concern_close(*, scope: Scope, concern: Concern, version: int, reason: str) 
         closed_at=timezone.now(),
         close_reason=reason.strip()[:300],
     )
+    if not referred:
+        _decision(
+            scope=scope,
+            concern=concern,
+            kind=ConcernDecision.Kind.CLOSE_NO_REFERRAL,
+            decision=reason,
+            rationale=rationale,
+        )
+    return concern
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Pages of the safeguarding log. Thin: parse, call a selector or service, render.
 `safeguarding.urls` names them through this package."""
 
-from safeguarding.views.categories import categories, category_toggle
+from safeguarding.views.categories import categories, category_toggle, category_update
 from safeguarding.views.chronology import chronology, cp_file
 from safeguarding.views.concerns import (
     attachment_download,
@@ -18,7 +18,9 @@ from safeguarding.views.dsl import (
     action_new,
     action_outcome,
     close,
+    decision,
     link,
+    link_role,
     reopen,
     share,
     share_withdraw,
@@ -41,6 +43,7 @@ __all__ = [
     "attachment_download",
     "categories",
     "category_toggle",
+    "category_update",
     "chronology",
     "close",
     "concern_detail",
@@ -49,6 +52,7 @@ __all__ = [
     "correction",
     "cp_file",
     "dashboard",
+    "decision",
     "draft_discard",
     "draft_save",
     "follow_up",
@@ -62,6 +66,7 @@ __all__ = [
     "investigation_statement",
     "learner_picker",
     "link",
+    "link_role",
     "my_concerns",
     "reopen",
     "share",

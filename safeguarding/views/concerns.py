@@ -51,16 +51,19 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     body_map=data["body_map"],
                     category_ids=data["categories"],
                     alerted_ids=data["alerted"],
+                    alert_groups=data["alert_groups"],
                     restricted=data["restricted"],
                     files=data["attachments"],
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    f"Concern {concern.reference} logged. The safeguarding team has been told.",
+                told = (
+                    "Only the DSL team has been told: it is restricted."
+                    if concern.is_restricted
+                    else "The safeguarding team has been told."
                 )
+                messages.success(request, f"Concern {concern.reference} logged. {told}")
                 return redirect("safeguarding:concern-detail", pk=concern.pk)
         chosen = selectors.learners_by_ids(scope, ints(request.POST.getlist("learners")))
     else:
@@ -98,7 +101,7 @@ def draft_save(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = {}
     for key in services.DRAFT_FIELDS:
         values = request.POST.getlist(key)
-        if key in ("learners", "categories", "alerted"):
+        if key in ("learners", "categories", "alerted", "alert_groups"):
             data[key] = values
         else:
             data[key] = values[0] if values else ""
@@ -170,6 +173,7 @@ def detail_context(scope: Scope, record: selectors.ConcernRecord, **bound: Any) 
             or forms.CloseForm(initial={"version": concern.version}),
             share_form=bound.get("share_form") or forms.ShareForm(scope=scope),
             outcome_form=forms.OutcomeForm(),
+            decision_form=bound.get("decision_form") or forms.DecisionForm(),
         )
     return context
 
@@ -241,6 +245,7 @@ def correction(request: HttpRequest, pk: int) -> HttpResponse:
                 corrects_pk=None if target == "original" else int(target),
                 text=form.cleaned_data["text"],
                 reason=form.cleaned_data["reason"],
+                body_map=form.cleaned_data["body_map"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -38,6 +38,25 @@ def _triage_form(scope: Scope, concern: Concern) -> forms.TriageForm:
     )
 
 
+def _link_forms(
+    scope: Scope, concern: Concern, bound: forms.LinkRoleForm | None = None
+) -> list[forms.LinkRoleForm]:
+    """One form per learner of the concern: their role and own categories."""
+    out = []
+    for link in concern.learner_links.all():
+        if bound is not None and bound.link.pk == link.pk:
+            out.append(bound)
+            continue
+        out.append(
+            forms.LinkRoleForm(
+                scope=scope,
+                link=link,
+                initial={"role": link.role, "categories": [c.pk for c in link.categories.all()]},
+            )
+        )
+    return out
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -50,7 +69,12 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(
             request,
             "safeguarding/triage.html",
-            {"form": _triage_form(scope, concern), "concern": concern, "stale": False},
+            {
+                "form": _triage_form(scope, concern),
+                "concern": concern,
+                "stale": False,
+                "link_forms": _link_forms(scope, concern),
+            },
         )
         audit.viewed(
             scope, concern, learners=learners_of(concern), reference=concern.reference, view="full"
@@ -70,6 +94,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
                 category_ids=data["categories"],
                 next_action=data["next_action"],
                 due_date=data["due_date"],
+                level_reason=data["level_reason"],
             )
         except services.StaleConcern:
             stale = True
@@ -83,8 +108,65 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/triage.html",
-        {"form": form, "concern": concern, "stale": stale},
+        {
+            "form": form,
+            "concern": concern,
+            "stale": stale,
+            "link_forms": _link_forms(scope, concern),
+        },
         status=STALE_STATUS if stale else INVALID_STATUS,
+    )
+
+
+@require_POST
+def link_role(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """A DSL sets one learner's role in the concern and their own categories."""
+    scope = require(request.scope, Cap.TRIAGE_CONCERNS)
+    concern = selectors.dsl_concern_for(scope, pk)
+    link_row = selectors.concern_learner_for(scope, concern, link_pk)
+    form = forms.LinkRoleForm(request.POST, scope=scope, link=link_row)
+    if form.is_valid():
+        try:
+            services.link_update(
+                scope=scope,
+                link=link_row,
+                role=form.cleaned_data["role"],
+                category_ids=form.cleaned_data["categories"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{link_row.learner.display_name}'s part saved.")
+            return redirect("safeguarding:concern-triage", pk=pk)
+    return render(
+        request,
+        "safeguarding/triage.html",
+        {
+            "form": _triage_form(scope, concern),
+            "concern": concern,
+            "stale": False,
+            "link_forms": _link_forms(scope, concern, bound=form),
+        },
+        status=INVALID_STATUS,
+    )
+
+
+@require_POST
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """A DSL records a decision not to refer or not to share, with its rationale."""
+    return _dsl_post(
+        request,
+        pk,
+        forms.DecisionForm(request.POST),
+        lambda scope, concern, d: services.decision_record(
+            scope=scope,
+            concern=concern,
+            kind=d["kind"],
+            decision=d["decision"],
+            rationale=d["rationale"],
+        ),
+        "Decision recorded.",
+        "decision_form",
     )
 
 
@@ -176,7 +258,11 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         forms.CloseForm(request.POST),
         lambda scope, concern, d: services.concern_close(
-            scope=scope, concern=concern, version=d["version"], reason=d["reason"]
+            scope=scope,
+            concern=concern,
+            version=d["version"],
+            reason=d["reason"],
+            rationale=d["rationale"],
         ),
         "Concern closed.",
         "close_form",

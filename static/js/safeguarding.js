@@ -1,4 +1,5 @@
-// Safeguarding pages: hide screen, learner picker, body map, draft autosave.
+// Safeguarding pages: hide screen, learner picker, body map, draft autosave,
+// alert groups preselected by category, the people picker (vendored tom-select).
 // No inline script anywhere (CSP script-src 'self').
 (function () {
   "use strict";
@@ -119,6 +120,49 @@
       if (firstButton) { event.preventDefault(); firstButton.focus(); }
     }
   });
+
+  // ---- Categories: preselect their alert groups; say when the concern will be restricted ----
+  var restrictedNote = form.querySelector("[data-restricted-note]");
+  function showRestricted() {
+    if (!restrictedNote) return;
+    restrictedNote.hidden = !form.querySelector('input[name="categories"][data-restricted]:checked');
+  }
+  form.querySelectorAll('input[name="categories"]').forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (box.checked) {
+        (box.getAttribute("data-alert-groups") || "").split(" ").forEach(function (group) {
+          var target = group && form.querySelector('input[name="alert_groups"][value="' + group + '"]');
+          if (target) target.checked = true;
+        });
+      }
+      showRestricted();
+    });
+  });
+  showRestricted();
+
+  // ---- People picker: a searchable multi-select; without it, the plain select still works ----
+  var people = form.querySelector("select[data-people-picker]");
+  function startPicker() {
+    if (!people || people.tomselect || typeof window.TomSelect !== "function") return;
+    var picker = new window.TomSelect(people, {
+      plugins: ["remove_button"],
+      maxOptions: 50,
+      hideSelected: true,
+      closeAfterSelect: true,
+      placeholder: "Type a name"
+    });
+    // Keep the original label pointing at the control someone types into.
+    var label = document.querySelector('label[for="' + people.id + '"]');
+    if (label && picker.control_input) {
+      picker.control_input.setAttribute("aria-label", label.textContent.trim());
+    }
+    picker.on("change", function () { changed(); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", startPicker);
+  } else {
+    startPicker();
+  }
 
   // ---- Body map: stored as [{view, region} | {view, x, y}] ----
   var mapInput = form.querySelector('input[name="body_map"]');
@@ -257,11 +301,16 @@
     form.querySelectorAll('input[name="categories"]').forEach(function (box) {
       box.checked = (fields.categories || []).indexOf(box.value) >= 0;
     });
+    form.querySelectorAll('input[name="alert_groups"]').forEach(function (box) {
+      box.checked = (fields.alert_groups || []).indexOf(box.value) >= 0;
+    });
+    showRestricted();
     var alerted = form.elements.alerted;
     if (alerted && alerted.options) {
       Array.prototype.forEach.call(alerted.options, function (option) {
         option.selected = (fields.alerted || []).indexOf(option.value) >= 0;
       });
+      if (alerted.tomselect) alerted.tomselect.sync();
     }
     if (fields.body_map && fields.body_map[0]) {
       try { marks = JSON.parse(fields.body_map[0]) || []; } catch (e) { marks = []; }

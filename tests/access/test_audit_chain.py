@@ -576,3 +576,13 @@ def test_the_upgrade_re_signs_an_old_chain_only_as_far_as_it_verifies(world: Any
     # The re-signed part verifies; the altered event is named, not laundered.
     with pytest.raises(CommandError, match=rf"event id={events[2].pk} "):
         _verify()
+
+
+def test_beat_seals_every_few_seconds_and_checkpoints_daily(settings: Any) -> None:
+    from pastoral.celery import app
+
+    app.loader.import_default_modules()
+    assert {"audit.seal", "audit.checkpoint"} <= set(app.tasks)
+    schedule = {v["task"]: v["schedule"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["audit.seal"] == float(settings.AUDIT_SEAL_SECONDS) <= 60
+    assert schedule["audit.checkpoint"].hour == {settings.AUDIT_CHECKPOINT_HOUR}

@@ -81,7 +81,9 @@ def test_it_adds_someone_from_another_school_without_touching_their_password(
     assert "already works at this school" in again.content.decode()
 
 
-def test_it_grants_a_head_of_year_role_with_years(world: Any, admin: Client) -> None:
+def test_a_head_of_year_role_is_only_requested_until_a_dsl_approves(
+    world: Any, admin: Client
+) -> None:
     staff = world.user("staff")
     url = reverse("accounts:role-grant", kwargs={"pk": staff.pk})
     missing_years = admin.post(url, {"role": Role.HEAD_OF_YEAR})
@@ -89,11 +91,24 @@ def test_it_grants_a_head_of_year_role_with_years(world: Any, admin: Client) -> 
     assert "Choose the year groups" in missing_years.content.decode()
     response = admin.post(url, {"role": Role.HEAD_OF_YEAR, "year_groups": [world.year10.pk]})
     assert response.status_code == 302
-    scope = scope_for(staff, world.school)
-    assert scope.has(Role.HEAD_OF_YEAR) and scope.year_group_ids == {world.year10.pk}
-    event = _last("pastoral.membership.created")
-    assert event.changes == {"user": staff.email, "role": "hoy", "year_groups": ["Year 10"]}
+    assert not scope_for(staff, world.school).has(Role.HEAD_OF_YEAR)
+    page = admin.get(response["Location"]).content.decode()
+    assert "Awaiting DSL approval" in page and "Head of year (Year 10)" in page
+    event = _last("accounts.role.requested")
+    assert event.changes["user"] == staff.email and event.changes["role"] == "hoy"
+    assert event.changes["year_groups"] == ["Year 10"]
     assert event.actor == world.user("admin")
+
+
+def test_the_administrator_role_is_given_at_once(world: Any, admin: Client) -> None:
+    staff = world.user("staff")
+    response = admin.post(
+        reverse("accounts:role-grant", kwargs={"pk": staff.pk}), {"role": Role.ADMIN}
+    )
+    assert response.status_code == 302
+    assert scope_for(staff, world.school).can(Cap.MANAGE_USERS)
+    event = _last("pastoral.membership.created")
+    assert event.changes == {"user": staff.email, "role": "admin", "year_groups": []}
 
 
 def test_it_refuses_year_groups_of_another_school(world: Any, admin: Client) -> None:
@@ -108,22 +123,29 @@ def test_it_refuses_year_groups_of_another_school(world: Any, admin: Client) -> 
     assert not Membership.objects.filter(user=world.user("staff"), role=Role.HEAD_OF_YEAR).exists()
 
 
-def test_it_changes_and_removes_roles_with_audit(world: Any, admin: Client) -> None:
+def test_it_narrows_years_at_once_requests_more_and_removes_roles_with_audit(
+    world: Any, admin: Client
+) -> None:
     hoy = world.user("hoy")
     membership = hoy.memberships.get(role=Role.HEAD_OF_YEAR)
-    admin.post(
-        reverse("accounts:role-years", kwargs={"pk": hoy.pk, "membership_pk": membership.pk}),
-        {"year_groups": [world.year9.pk, world.year10.pk]},
-    )
+    membership.year_groups.add(world.year10)
+    url = reverse("accounts:role-years", kwargs={"pk": hoy.pk, "membership_pk": membership.pk})
+    admin.post(url, {"year_groups": [world.year9.pk]})
+    assert scope_for(hoy, world.school).year_group_ids == {world.year9.pk}
     assert _last("pastoral.membership.changed").changes == {
-        "year_groups": {"from": ["Year 9"], "to": ["Year 10", "Year 9"]}
+        "year_groups": {"from": ["Year 10", "Year 9"], "to": ["Year 9"]}
     }
+    page = admin.post(url, {"year_groups": [world.year9.pk, world.year10.pk]}, follow=True)
+    assert "The added years take effect when a DSL approves them" in page.content.decode()
+    assert scope_for(hoy, world.school).year_group_ids == {world.year9.pk}
+    assert _last("accounts.role.requested").changes["year_groups"] == ["Year 10"]
     admin.post(
         reverse("accounts:role-remove", kwargs={"pk": hoy.pk, "membership_pk": membership.pk})
     )
     assert not scope_for(hoy, world.school).has(Role.HEAD_OF_YEAR)
-    removed = _last("pastoral.membership.deleted")
+    removed = _last("accounts.role.revoked")
     assert removed.object_id == str(membership.pk) and removed.changes["role"] == "hoy"
+    assert removed.changes["revoked_by"] == world.user("admin").email
 
 
 def test_it_keeps_the_last_administrator_and_the_staff_role(world: Any, admin: Client) -> None:

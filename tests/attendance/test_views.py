@@ -323,7 +323,7 @@ def test_query_counts_do_not_grow_with_the_number_of_learners(
 # statement; the learners of the four lists in one query; and the audit event of
 # the view (savepoint, the chain head read with its lock, insert, head update,
 # release). None of these grows with the number of learners.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 9
 
 
 def test_the_dashboard_query_count_is_pinned(

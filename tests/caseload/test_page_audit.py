@@ -99,12 +99,43 @@ def test_an_invalid_plan_review_is_422_and_not_audited_as_a_view(world: Any, cli
     assert not AuditEvent.objects.filter(action__endswith=".viewed").exists()
 
 
-def test_the_subject_access_step_is_audited_when_shown_not_when_refused(
+def test_the_subject_access_safeguarding_part_is_audited_when_shown_not_when_refused(
     world: Any, client: Any
 ) -> None:
+    from caseload.models import SubjectAccessRequest
+
+    sar = SubjectAccessRequest.objects.create(
+        school=world.school,
+        learner=world.learner9,
+        requester_name="Pat Parent",
+        requester_relationship="parent",
+        received_on=today(),
+        identity_checked_by="Reception",
+        identity_checked_on=today(),
+        identity_method="Passport",
+        recorded_by=world.user("admin"),
+    )
     sign_in(client, world.user("dsl"), school=world.school)
-    url = reverse("caseload_reports:subject-access", args=[world.learner9.pk])
+    url = reverse("caseload_reports:sar-safeguarding", args=[sar.pk])
     assert client.get(url).status_code == 200
-    assert len(_events("reports.subject_access.previewed")) == 1
-    assert client.post(url, {"reason": ""}).status_code == 422
-    assert len(_events("reports.subject_access.previewed")) == 1
+    [event] = _events("caseload.sar.safeguarding.viewed")
+    assert event.learner_id == world.learner9.pk
+    assert client.post(url, {"action": "redact", "redact-ref": "nothing"}).status_code == 422
+    assert len(_events("caseload.sar.safeguarding.viewed")) == 1
+
+
+def test_the_board_my_caseload_and_groups_are_audited_as_lists(world: Any, client: Any) -> None:
+    group = make_group(world.user("senco"), [world.learner9])
+    sign_in(client, world.user("senco"), school=world.school)
+    assert client.get(reverse("caseload:board") + "?page=1").status_code == 200
+    [board] = _events("caseload.board.listed")
+    assert board.learner_id is None and board.changes["page"] == 1
+    assert client.get(reverse("caseload:intervention-list")).status_code == 200
+    assert len(_events("caseload.interventions.listed")) == 1
+    assert client.get(reverse("caseload:intervention-detail", args=[group.pk])).status_code == 200
+    [seen] = _events("caseload.intervention.viewed")
+    assert seen.object_id == str(group.pk)
+    sign_in(client, world.user("support"), school=world.school)
+    assert client.get(reverse("caseload:mine")).status_code == 200
+    [mine] = _events("caseload.caseload.listed")
+    assert mine.actor == world.user("support")

@@ -46,6 +46,7 @@ INSTALL_HINT = (
     "`pg_config --bindir`). Install them with `apt-get install postgresql redis-server`."
 )
 FAULT_SECRET = "fault-tests-only-" + "s" * 50
+FAULT_AUDIT_KEY = "fault-tests-only-audit-" + "a" * 40
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -238,6 +239,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
             "DATABASE_URL": database_url,
             "DEBUG": "0",
             "SECRET_KEY": FAULT_SECRET,
+            "AUDIT_KEY": FAULT_AUDIT_KEY,
+            "AUDIT_CHECKPOINT_DIR": "",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",

@@ -58,6 +58,36 @@ def _outsider_membership(world: Any) -> dict[str, Any]:
     }
 
 
+def _role_requests(world: Any) -> None:
+    """The administrator asks for a SENCO in the school; another school's
+    administrator asks for one there."""
+    from pastoral.access import scope_for
+    from pastoral.accounts import services
+    from tests.factories import UserFactory, member
+
+    world.role_request = services.role_request_create(
+        scope=scope_for(world.user("admin"), world.school),
+        user=world.user("staff"),
+        role="senco",
+    )
+    foreign_admin = member(UserFactory(), world.other_school, "admin")
+    world.foreign_request = services.role_request_create(
+        scope=scope_for(foreign_admin, world.other_school),
+        user=member(UserFactory(), world.other_school),
+        role="senco",
+    )
+
+
+def _own_request(world: Any) -> dict[str, Any]:
+    return {"pk": world.role_request.pk}
+
+
+def _foreign_request(world: Any) -> dict[str, Any]:
+    return {"pk": world.foreign_request.pk}
+
+
+DSL_REDIRECT = only(302, dsl=True)
+
 CASES = [
     # A signed-in, verified person is sent on from the second-factor pages.
     Case("accounts:otp-verify", "already verified", every(302)),
@@ -183,4 +213,73 @@ CASES = [
         "accounts:user-unlock", "own school", ADMIN_REDIRECT, method="post", kwargs=_person("staff")
     ),
     Case("accounts:user-unlock", "other school", every(404), method="post", kwargs=_outsider),
+    # Role requests: DSLs (not the requester) decide; another school's: 404 for all.
+    Case("accounts:role-requests", "list", DSL_ONLY, setup=_role_requests),
+    Case(
+        "accounts:role-request",
+        "own school",
+        DSL_ONLY,
+        setup=_role_requests,
+        kwargs=_own_request,
+    ),
+    Case(
+        "accounts:role-request",
+        "other school",
+        every(404),
+        setup=_role_requests,
+        kwargs=_foreign_request,
+    ),
+    Case(
+        "accounts:role-request-approve",
+        "own school, code just entered",
+        DSL_REDIRECT,
+        method="post",
+        setup=_role_requests,
+        kwargs=_own_request,
+        data=lambda w: {"code": ""},
+    ),
+    Case(
+        "accounts:role-request-approve",
+        "other school",
+        every(404),
+        method="post",
+        setup=_role_requests,
+        kwargs=_foreign_request,
+        data=lambda w: {"code": ""},
+    ),
+    Case(
+        "accounts:role-request-decline",
+        "own school",
+        DSL_REDIRECT,
+        method="post",
+        setup=_role_requests,
+        kwargs=_own_request,
+        data=lambda w: {"reason": "Not yet trained"},
+    ),
+    Case(
+        "accounts:role-request-decline",
+        "no reason",
+        only(422, dsl=True),
+        method="post",
+        setup=_role_requests,
+        kwargs=_own_request,
+        data=lambda w: {"reason": ""},
+    ),
+    Case(
+        "accounts:role-request-decline",
+        "other school",
+        every(404),
+        method="post",
+        setup=_role_requests,
+        kwargs=_foreign_request,
+        data=lambda w: {"reason": "Not yet trained"},
+    ),
+    Case(
+        "accounts:role-grant",
+        "administrator role, at once",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_person("staff"),
+        data=lambda w: {"role": "admin"},
+    ),
 ]

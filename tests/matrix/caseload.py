@@ -352,3 +352,156 @@ CASES += [
         kwargs=pk("other_action"),
     ),
 ]
+
+
+# --- subject access (caseload.reports.sar): record (admin, DSL), records part
+# (HoY of the learner's year, SENCO, DSL), safeguarding part and release (DSL only).
+
+
+def _sar(learner_attr: str, *, school_attr: str = "school", by: str = "admin") -> Any:
+    def make(world: Any) -> None:
+        from caseload.models import SubjectAccessRequest
+
+        learner = getattr(world, learner_attr)
+        world.sar = SubjectAccessRequest.objects.create(
+            school=getattr(world, school_attr),
+            learner=learner,
+            requester_name="Pat Parent",
+            requester_relationship="parent",
+            received_on=timezone.localdate(),
+            identity_checked_by="Reception",
+            identity_checked_on=timezone.localdate(),
+            identity_method="Passport seen",
+            recorded_by=world.outsider if school_attr == "other_school" else world.user(by),
+        )
+
+    return make
+
+
+def _ready_sar(world: Any) -> None:
+    """Both parts done, as they stand: the DSL may release."""
+    from caseload.reports.sar import entry_refs, records_sections, safeguarding_sections
+    from pastoral.access import scope_for
+
+    _sar("learner9")(world)
+    dsl = scope_for(world.user("dsl"), world.school)
+    world.sar.records_assembled_at = world.sar.safeguarding_approved_at = timezone.now()
+    world.sar.records_assembled_by = world.sar.safeguarding_approved_by = world.user("dsl")
+    world.sar.records_refs = entry_refs(records_sections(dsl, world.learner9))
+    world.sar.safeguarding_refs = entry_refs(safeguarding_sections(dsl, world.learner9))
+    world.sar.save()
+
+
+SAR_RECORD = {"dsl": True, "admin": True}
+SAR_FOLLOW = {"hoy": True, "senco": True, "dsl": True, "admin": True}
+SAR_RECORDS = {"hoy": True, "senco": True, "dsl": True}
+SAR9 = _sar("learner9")
+SAR10 = _sar("learner10")
+SAR_OTHER = _sar("other_learner", school_attr="other_school")
+
+
+def _sar_request(w: Any) -> dict[str, Any]:
+    return {
+        "requester_name": "Pat Parent",
+        "requester_relationship": "parent",
+        "received_on": _today(),
+        "identity_checked_by": "Reception",
+        "identity_checked_on": _today(),
+        "identity_method": "Passport seen",
+    }
+
+
+CASES += [
+    Case("caseload_reports:sar-list", "requests", only(**SAR_FOLLOW), setup=SAR9),
+    Case("caseload_reports:sar-record", "form", only(**SAR_RECORD), kwargs=learner("learner9")),
+    Case(
+        "caseload_reports:sar-record",
+        "record",
+        only(302, **SAR_RECORD),
+        method="post",
+        kwargs=learner("learner9"),
+        data=_sar_request,
+    ),
+    Case("caseload_reports:sar-record", OTHER, every(404), kwargs=learner("other_learner")),
+    Case(
+        "caseload_reports:sar-detail", "learner9", only(**SAR_FOLLOW), setup=SAR9, kwargs=pk("sar")
+    ),
+    Case(
+        "caseload_reports:sar-detail",
+        "learner outside HoY's years",
+        only(senco=True, dsl=True, admin=True),
+        setup=SAR10,
+        kwargs=pk("sar"),
+    ),
+    Case("caseload_reports:sar-detail", OTHER, every(404), setup=SAR_OTHER, kwargs=pk("sar")),
+    Case("caseload_reports:sar-extend", "form", only(**SAR_RECORD), setup=SAR9, kwargs=pk("sar")),
+    Case(
+        "caseload_reports:sar-extend",
+        "extend",
+        only(302, **SAR_RECORD),
+        method="post",
+        setup=SAR9,
+        kwargs=pk("sar"),
+        data=lambda w: {"months": "1", "reason": "Complex request"},
+    ),
+    Case("caseload_reports:sar-extend", OTHER, every(404), setup=SAR_OTHER, kwargs=pk("sar")),
+    Case(
+        "caseload_reports:sar-records",
+        "learner9",
+        only(**SAR_RECORDS),
+        setup=SAR9,
+        kwargs=pk("sar"),
+    ),
+    Case(
+        "caseload_reports:sar-records",
+        "learner outside HoY's years",
+        only(senco=True, dsl=True),
+        setup=SAR10,
+        kwargs=pk("sar"),
+    ),
+    Case(
+        "caseload_reports:sar-records",
+        "assemble",
+        only(302, **SAR_RECORDS),
+        method="post",
+        setup=SAR9,
+        kwargs=pk("sar"),
+        data=lambda w: {"action": "approve"},
+    ),
+    Case("caseload_reports:sar-records", OTHER, every(404), setup=SAR_OTHER, kwargs=pk("sar")),
+    Case(
+        "caseload_reports:sar-safeguarding",
+        "learner9",
+        only(dsl=True),
+        setup=SAR9,
+        kwargs=pk("sar"),
+    ),
+    Case(
+        "caseload_reports:sar-safeguarding",
+        "approve",
+        only(302, dsl=True),
+        method="post",
+        setup=SAR9,
+        kwargs=pk("sar"),
+        data=lambda w: {"action": "approve"},
+    ),
+    Case("caseload_reports:sar-safeguarding", OTHER, every(404), setup=SAR_OTHER, kwargs=pk("sar")),
+    Case("caseload_reports:sar-release", "not ready", only(dsl=True), setup=SAR9, kwargs=pk("sar")),
+    Case(
+        "caseload_reports:sar-release",
+        "release when not ready: refused",
+        only(422, dsl=True),
+        method="post",
+        setup=SAR9,
+        kwargs=pk("sar"),
+    ),
+    Case(
+        "caseload_reports:sar-release",
+        "release",
+        only(302, dsl=True),
+        method="post",
+        setup=_ready_sar,
+        kwargs=pk("sar"),
+    ),
+    Case("caseload_reports:sar-release", OTHER, every(404), setup=SAR_OTHER, kwargs=pk("sar")),
+]

@@ -200,18 +200,6 @@ CASES += [
     Case("caseload_reports:bundle", "form", only(dsl=True), kwargs=_L9),
     Case("caseload_reports:bundle", "export", only(ok=302, dsl=True), kwargs=_L9, method="post"),
     Case("caseload_reports:bundle", "other school", every(404), kwargs=_OTHER),
-    Case(
-        "caseload_reports:subject-access", "redaction step", only(dsl=True, admin=True), kwargs=_L9
-    ),
-    Case(
-        "caseload_reports:subject-access",
-        "export",
-        only(ok=302, dsl=True, admin=True),
-        kwargs=_L9,
-        method="post",
-        data=lambda w: {"received": "2026-01-05", "reason": "third-party information"},
-    ),
-    Case("caseload_reports:subject-access", "other school", every(404), kwargs=_OTHER),
     Case("caseload_reports:caseload-review", "form", only(hoy=True, senco=True)),
     Case(
         "caseload_reports:caseload-review",

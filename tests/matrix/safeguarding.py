@@ -141,6 +141,7 @@ def _closed(variant: str) -> Any:
             concern=selectors.concern_for(scope_of(world, "dsl"), world.concern.pk),
             version=world.concern.version,
             reason="Resolved",
+            rationale="Handled in school; threshold for referral not met",
         )
 
     return setup
@@ -229,6 +230,7 @@ def _elsewhere(closed: bool = False) -> Any:
                 concern=selectors.concern_for(scope, world.concern.pk),
                 version=world.concern.version,
                 reason="Resolved",
+                rationale="Handled in school; threshold for referral not met",
             )
 
     return setup
@@ -302,11 +304,32 @@ def _link_data(w: Any) -> dict[str, Any]:
 
 
 def _close_data(w: Any) -> dict[str, Any]:
-    return {"version": _version(w), "reason": "Resolved"}
+    return {
+        "version": _version(w),
+        "reason": "Resolved",
+        "rationale": "Threshold for referral not met",
+    }
 
 
 def _reopen_data(w: Any) -> dict[str, Any]:
     return {"version": _version(w), "reason": "New information"}
+
+
+def _decision_data(w: Any) -> dict[str, Any]:
+    return {
+        "kind": "no_share",
+        "decision": "Not shared with the youth club",
+        "rationale": "Sharing would put the learner at risk (s16LA)",
+    }
+
+
+def _link_role_pk(world: Any) -> dict[str, Any]:
+    return {"pk": world.concern.pk, "link_pk": world.concern.learner_links.first().pk}
+
+
+def _link_role_data(w: Any) -> dict[str, Any]:
+    prefix = f"link{w.concern.learner_links.first().pk}"
+    return {f"{prefix}-role": "witness"}
 
 
 def _share_data(w: Any) -> dict[str, Any]:
@@ -382,6 +405,27 @@ CASES = [
         method="post",
         setup=_category,
         kwargs=lambda w: {"pk": w.category.pk},
+    ),
+    Case(
+        "safeguarding:category-update",
+        "dsl",
+        DSL_REDIRECT,
+        method="post",
+        setup=_category,
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {
+            f"cat{w.category.pk}-default_level": "pastoral",
+            f"cat{w.category.pk}-alert_groups": ["sen"],
+        },
+    ),
+    Case(
+        "safeguarding:category-update",
+        "no level",
+        only(422, dsl=True),
+        method="post",
+        setup=_category,
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {f"cat{w.category.pk}-default_level": ""},
     ),
     *_per_variant("safeguarding:concern-detail"),
     *_per_variant(
@@ -495,6 +539,42 @@ CASES = [
         method="post",
         setup=_concern("pastoral9"),
         data=_close_data,
+    ),
+    Case(
+        "safeguarding:concern-decision",
+        "pastoral",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=_decision_data,
+    ),
+    Case(
+        "safeguarding:concern-decision",
+        "restricted",
+        DSL_REDIRECT,
+        kwargs=_concern_pk,
+        method="post",
+        setup=_concern("restricted9"),
+        data=_decision_data,
+    ),
+    Case(
+        "safeguarding:concern-learner-role",
+        "pastoral",
+        DSL_REDIRECT,
+        kwargs=_link_role_pk,
+        method="post",
+        setup=_concern("pastoral9"),
+        data=_link_role_data,
+    ),
+    Case(
+        "safeguarding:concern-learner-role",
+        "restricted",
+        DSL_REDIRECT,
+        kwargs=_link_role_pk,
+        method="post",
+        setup=_concern("restricted9"),
+        data=_link_role_data,
     ),
     Case(
         "safeguarding:concern-reopen",
@@ -634,6 +714,11 @@ CASES = [
     # concern, action, share, attachment, investigation or category.
     _other_school("safeguarding:category-toggle", kwargs=lambda w: {"pk": w.category.pk}),
     _other_school(
+        "safeguarding:category-update",
+        kwargs=lambda w: {"pk": w.category.pk},
+        data=lambda w: {f"cat{w.category.pk}-default_level": "pastoral"},
+    ),
+    _other_school(
         "safeguarding:action-outcome", kwargs=lambda w: {"pk": w.action.pk}, data=_outcome_data
     ),
     _other_school("safeguarding:concern-link", kwargs=_concern_pk, data=_link_data),
@@ -642,6 +727,8 @@ CASES = [
         "safeguarding:concern-reopen", kwargs=_concern_pk, data=_reopen_data, closed=True
     ),
     _other_school("safeguarding:concern-share", kwargs=_concern_pk, data=_share_data),
+    _other_school("safeguarding:concern-decision", kwargs=_concern_pk, data=_decision_data),
+    _other_school("safeguarding:concern-learner-role", kwargs=_link_role_pk, data=_link_role_data),
     _other_school("safeguarding:share-withdraw", kwargs=lambda w: {"pk": w.share.pk}),
     _other_school(
         "safeguarding:attachment", kwargs=lambda w: {"pk": w.attachment.pk}, method="get"

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from pastoral.access import scope_for
-from pastoral.imports.staff import StaffImporter
-from pastoral.models import AuditEvent, Membership, Role, User
+from pastoral.accounts import services
+from pastoral.imports.staff import REQUESTED, StaffImporter
+from pastoral.models import AuditEvent, Membership, Role, RoleRequest, User
 from tests.conftest import World
 from tests.factories import UserFactory, member
 from tests.pastoral.importdata import staff_csv
@@ -41,6 +42,18 @@ def roles_of(world: World, email: str) -> set[str]:
     )
 
 
+def approve_all(world: World) -> None:
+    """The school's DSL approves every role the import asked for (ACCESS.md:
+    a role that widens case access takes effect only then)."""
+    scope = scope_for(world.user("dsl"), world.school)
+    for request in RoleRequest.objects.filter(
+        school=world.school, status=RoleRequest.Status.PENDING
+    ):
+        services.role_request_approve(
+            scope=scope, role_request=request, seconds_since_second_factor=0
+        )
+
+
 GOOD = [
     row("Pat.Pastoral@School.test", "Pat Pastoral", "support", "Learning mentor"),
     row("hana@school.test", "Hana Hoy", "hoy; dsl", "Head of Year 9", "9"),
@@ -55,6 +68,15 @@ def test_it_creates_staff_with_roles_and_audits_each_role(world: World) -> None:
     pat = User.objects.get(email="pat.pastoral@school.test")
     assert (pat.full_name, pat.job_title) == ("Pat Pastoral", "Learning mentor")
     assert not pat.has_usable_password()
+    # Roles that reach case data are asked for, not given, until a DSL approves.
+    assert roles_of(world, "pat.pastoral@school.test") == {"staff"}
+    asked = RoleRequest.objects.filter(school=world.school, requested_by=world.user("admin"))
+    assert {(r.user.email, r.role) for r in asked} == {
+        ("pat.pastoral@school.test", "support"),
+        ("hana@school.test", "hoy"),
+        ("hana@school.test", "dsl"),
+    }
+    approve_all(world)
     assert roles_of(world, "pat.pastoral@school.test") == {"staff", "support"}
     assert roles_of(world, "tom@school.test") == {"staff"}
     hana = User.objects.get(email="hana@school.test")
@@ -74,17 +96,21 @@ def test_a_re_run_changes_nothing(world: World) -> None:
     outcome = run(world, staff_csv(GOOD))
     assert outcome.counts == {"create": 0, "update": 0, "unchanged": 3}
     assert AuditEvent.objects.filter(action__startswith="pastoral.membership").count() == events
+    assert RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).count() == 3
+    approve_all(world)
+    assert run(world, staff_csv(GOOD)).counts == {"create": 0, "update": 0, "unchanged": 3}
 
 
 def test_roles_not_listed_are_removed_and_audited(world: World) -> None:
     run(world, staff_csv(GOOD))
+    approve_all(world)
     changed = [
         row("pat.pastoral@school.test", "Pat Pastoral", "senco", "SENCO"),
         row("hana@school.test", "Hana Hoy", "hoy", "Head of Year 10", "10"),
     ]
     preview = run(world, staff_csv(changed), dry_run=True)
     pat = next(c for c in preview.changes if c.key == "pat.pastoral@school.test")
-    assert pat.fields["Role: SENCO"] == ("", "added")
+    assert pat.fields["Role: SENCO"] == ("", REQUESTED)
     assert pat.fields["Role: Support officer"] == ("held", "removed")
     assert pat.fields["Job title"] == ("Learning mentor", "SENCO")
     hana = next(c for c in preview.changes if c.key == "hana@school.test")
@@ -92,6 +118,11 @@ def test_roles_not_listed_are_removed_and_audited(world: World) -> None:
     assert roles_of(world, "pat.pastoral@school.test") == {"staff", "support"}  # dry run
 
     assert run(world, staff_csv(changed)).applied
+    # Taken away at once; added (SENCO, Year 10) only once a DSL approves.
+    assert roles_of(world, "pat.pastoral@school.test") == {"staff"}
+    hana_scope = scope_for(User.objects.get(email="hana@school.test"), world.school)
+    assert hana_scope is not None and hana_scope.year_group_ids == frozenset()
+    approve_all(world)
     assert roles_of(world, "pat.pastoral@school.test") == {"staff", "senco"}
     assert roles_of(world, "hana@school.test") == {"staff", "hoy"}
     deleted = AuditEvent.objects.filter(action="pastoral.membership.deleted")
@@ -119,6 +150,8 @@ def test_people_working_in_another_school_keep_their_name(world: World) -> None:
     assert outcome.applied
     elsewhere.refresh_from_db()
     assert elsewhere.full_name == "Kept Name"
+    assert roles_of(world, elsewhere.email) == {"staff"}
+    approve_all(world)
     assert roles_of(world, elsewhere.email) == {"staff", "support"}
 
 
@@ -159,4 +192,6 @@ def test_the_command_imports_staff(world: World, tmp_path: Path) -> None:
     out = io.StringIO()
     call_command("import_staff", str(path), "--school", world.school.urn, stdout=out)
     assert "3 created" in out.getvalue()
-    assert Membership.objects.filter(school=world.school, role=Role.SUPPORT).count() == 2
+    # Run on the server: the requests are the system's, still for a DSL to approve.
+    assert Membership.objects.filter(school=world.school, role=Role.SUPPORT).count() == 1
+    assert RoleRequest.objects.filter(requested_by=None, role=Role.SUPPORT).count() == 1

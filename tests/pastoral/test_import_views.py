@@ -172,7 +172,7 @@ def test_staff_upload_previews_role_changes(client: Client, world: World) -> Non
     admin_client(client, world)
     data = b"email,full_name,roles,hoy_year_groups\r\nnew.hoy@school.test,New Hoy,hoy,Year 10\r\n"
     html = client.get(upload(client, data, kind="staff")["Location"]).content.decode()
-    assert "Role: Head of year: added" in html
+    assert "Role: Head of year: requested: awaits DSL approval" in html
     assert "Head of year for: Year 10" in html
 
 

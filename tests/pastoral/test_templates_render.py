@@ -253,10 +253,39 @@ def _pdf(world: World) -> str:
     return render_to_string("pdf/base.html", _pdf_context(world))
 
 
+def _sar_pdf(world: World) -> str:
+    # The subject-access pack: one entry withheld whole, the list of reasons at the end.
+    from caseload.models import SubjectAccessRedaction
+    from pastoral.reports.printing import PrintEntry, Section
+
+    context = _pdf_context(world)
+    context["sections"].append(
+        Section(
+            key="concerns",
+            title="Concerns",
+            entries=[PrintEntry(title="", redacted=True, redaction_reason="TP")],
+        )
+    )
+    context["redaction_rows"] = [
+        {
+            "section": "Concerns",
+            "when": "1 Dec 2026",
+            "what": "Whole entry",
+            "code": "TP",
+            "reason": "third-party information",
+        }
+    ]
+    context["reason_codes"] = SubjectAccessRedaction.Reason.choices
+    return render_to_string("pdf/sar.html", context)
+
+
 DIRECT: dict[str, Callable[[World], str]] = {
     "pdf/base.html": _pdf,
     "pdf/_section.html": _pdf,
     "pdf/_entry.html": _pdf,
+    "pdf/sar.html": _sar_pdf,
+    "pdf/_sar_section.html": _sar_pdf,
+    "pdf/_sar_entry.html": _sar_pdf,
 }
 
 

@@ -229,8 +229,8 @@ class TestCPFileTransfer:
         assert "Sending DSL" in text
         assert "Della Dsl" in text
         assert "Riverside Academy" in text
-        # Pastoral concerns are not part of the CP file.
-        assert "Pastoral worry" not in text
+        # The CP file carries every safeguarding record, pastoral ones too (ACCESS.md).
+        assert "Pastoral worry" in text
 
     def test_the_transfer_is_recorded_and_receipt_confirmed(self, world: Any, client: Any) -> None:
         full_record(world)
@@ -276,7 +276,7 @@ class TestCPFileTransfer:
         self, world: Any, client: Any
     ) -> None:
         text = job_text(self._send(client, world))
-        assert "Nothing recorded: this learner has no child-protection concerns." in text
+        assert "Nothing recorded: this learner has no safeguarding records." in text
 
     @pytest.mark.parametrize("role", ["staff", "support", "hoy", "senco", "admin"])
     def test_only_a_dsl_may_transfer_the_cp_file(self, world: Any, client: Any, role: str) -> None:
@@ -331,44 +331,6 @@ class TestAgencyReport:
         response = client.post(url, self._data(agency_name=""))
         assert response.status_code == 422
         assert b"Choose the agency, or type its name." in response.content
-
-
-class TestSubjectAccess:
-    def test_everything_held_with_third_party_entries_redacted(
-        self, world: Any, client: Any
-    ) -> None:
-        records = full_record(world)
-        url = reverse("caseload_reports:subject-access", args=[world.learner9.pk])
-        sign_in(client, world.user("admin"), school=world.school)
-        page = client.get(url)
-        assert page.status_code == 200
-        assert f'value="contact:{records["contact"].pk}"'.encode() in page.content
-        job = _post(
-            client,
-            world,
-            "admin",
-            url,
-            {
-                "received": timezone.localdate().isoformat(),
-                "redact": [f"contact:{records['contact'].pk}"],
-                "reason": "third-party information",
-            },
-        )
-        text = job_text(job)
-        # Everything held, restricted concerns included.
-        assert "RESTRICTED disclosure about home" in text
-        assert "Pastoral worry" in text
-        assert "Attend every lesson" in text
-        # The marked entry is replaced by the redaction notice.
-        assert "Phoned about attendance" not in text
-        assert "[Redacted before export: third-party information]" in text
-        assert AuditEvent.objects.filter(action="reports.subject_access.generated").exists()
-
-    @pytest.mark.parametrize("role", ["staff", "support", "hoy", "senco"])
-    def test_only_dsl_and_admin_may(self, world: Any, client: Any, role: str) -> None:
-        sign_in(client, world.user(role), school=world.school)
-        url = reverse("caseload_reports:subject-access", args=[world.learner9.pk])
-        assert client.get(url).status_code == 404
 
 
 class TestCPFileAttachments:

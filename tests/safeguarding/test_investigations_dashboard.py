@@ -104,6 +104,7 @@ def test_the_inbox_lists_untriaged_first_then_oldest_first(world: Any) -> None:
         concern=selectors.concern_for(scope_of(world, "dsl"), closed.pk),
         version=closed.version,
         reason="Dealt with",
+        rationale="Handled in school; threshold for referral not met",
     )
     order = [c.pk for c in selectors.inbox_for(scope_of(world, "dsl"))]
     assert order == [new_early.pk, new_late.pk, old_open.pk]

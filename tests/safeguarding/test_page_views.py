@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pastoral.models import AuditEvent
 from safeguarding import selectors, services
-from safeguarding.models import DEFAULT_CATEGORIES, Category
+from safeguarding.models import DEFAULT_CATEGORIES, RESTRICTED_CATEGORIES, Category
 from tests.conftest import sign_in
 from tests.factories import SchoolFactory
 from tests.safeguarding.helpers import EXE_BYTES, log_concern, pdf, scope_of
@@ -96,9 +96,10 @@ def test_the_concern_form_offers_the_categories_and_a_get_writes_nothing(
     sign_in(client, world.user("dsl"), school=world.school)
     before = Category.objects.count()
     page = client.get(reverse("safeguarding:concern-new"))
-    assert [name for _pk, name in page.context["form"].fields["categories"].choices] == (
-        DEFAULT_CATEGORIES
-    )
+    assert [name for _pk, name in page.context["form"].fields["categories"].choices] == [
+        f"{name} (DSL team only)" if name in RESTRICTED_CATEGORIES else name
+        for name in DEFAULT_CATEGORIES
+    ]
     Category.objects.filter(school=world.school).delete()
     for name in ("safeguarding:concern-new", "safeguarding:categories"):
         assert client.get(reverse(name)).status_code == 200
@@ -114,7 +115,7 @@ def test_the_migration_gives_schools_without_categories_the_defaults(world: Any)
     own = Category.objects.filter(school=world.school).values_list("name", flat=True)
     assert list(own) == ["County lines"]
     made = Category.objects.filter(school=world.other_school).values_list("name", flat=True)
-    assert list(made) == DEFAULT_CATEGORIES
+    assert list(made) == migration.DEFAULT_CATEGORIES
 
 
 def test_a_refused_outcome_or_investigation_answers_422_and_records_no_view(

@@ -167,6 +167,7 @@ def test_a_second_dsl_triaging_at_once_is_told_and_nothing_is_overwritten(
             concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
             version=seen_version,
             reason="x",
+            rationale="Handled in school; threshold for referral not met",
         )
 
 
@@ -177,6 +178,7 @@ def test_close_and_reopen_are_recorded(world: Any) -> None:
         concern=selectors.concern_for(scope_of(world, "dsl"), concern.pk),
         version=concern.version,
         reason="No further concerns",
+        rationale="Handled in school; threshold for referral not met",
     )
     assert closed.status == "closed"
     reopened = services.concern_reopen(
@@ -475,9 +477,9 @@ def test_inbox_list_and_chronology_use_a_fixed_number_of_queries(
     sign_in(client, world.user("dsl"), school=world.school)
     client.get(reverse("safeguarding:inbox"))  # warm the session and the categories
     urls = {
-        "inbox": (reverse("safeguarding:inbox"), 14),
-        "list": (reverse("safeguarding:concern-list") + "?q=dad&level=pastoral", 15),
-        "chronology": (reverse("safeguarding:learner-chronology", args=[world.learner9.pk]), 16),
+        "inbox": (reverse("safeguarding:inbox"), 10),
+        "list": (reverse("safeguarding:concern-list") + "?q=dad&level=pastoral", 11),
+        "chronology": (reverse("safeguarding:learner-chronology", args=[world.learner9.pk]), 12),
     }
     for name, (url, count) in urls.items():
         with django_assert_num_queries(count):

@@ -22,9 +22,7 @@ def _plan(qs: Any) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="full-text search and its index are PostgreSQL's"
-)
+@pytest.mark.postgres  # full-text search and its index are PostgreSQL's
 def test_the_free_text_search_uses_the_index(world: Any) -> None:
     log_concern(world, description="Dad shouted at him on the way home")
     log_concern(world, description="Fell over in the playground")
@@ -43,9 +41,7 @@ def test_the_free_text_search_uses_the_index(world: Any) -> None:
     assert searched in indexdef, (searched, indexdef)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="full-text search and its index are PostgreSQL's"
-)
+@pytest.mark.postgres  # full-text search and its index are PostgreSQL's
 def test_a_big_school_s_search_reads_the_index(world: Any) -> None:
     for n in range(300):
         log_concern(world, description=f"Routine note {n} about lunch queues")

@@ -195,7 +195,7 @@ def test_cp_chronology_is_for_dsls_only_and_in_time_order(world: Any) -> None:
     new = log_concern(
         world, "staff", restricted=True, occurred_at=timezone.now() - dt.timedelta(days=1)
     )
-    log_concern(world, "staff")  # pastoral: not in the CP file
+    pastoral = log_concern(world, "staff")  # pastoral: in the CP file too (every level)
     services.action_record(
         scope=scope_of(world, "dsl"),
         concern=selectors.concern_for(scope_of(world, "dsl"), old.pk),
@@ -205,7 +205,7 @@ def test_cp_chronology_is_for_dsls_only_and_in_time_order(world: Any) -> None:
         taken_on=timezone.localdate(),
     )
     concerns = selectors.cp_chronology_for(scope_of(world, "dsl"), world.learner9)
-    assert [c.pk for c in concerns] == [old.pk, new.pk]
+    assert [c.pk for c in concerns] == [old.pk, new.pk, pastoral.pk]
     assert [kind for _, kind, _ in concerns[0].timeline] == ["action"]
     for role in ("staff", "support", "hoy", "senco", "admin"):
         with pytest.raises(Http404):

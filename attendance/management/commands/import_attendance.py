@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attendance.imports import marks_import
-from pastoral.models import School, User
+from pastoral.imports.command import add_import_arguments, import_arguments
 
 
 class Command(BaseCommand):
@@ -19,24 +18,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="CSV file (UTF-8)")
-        parser.add_argument("--school", required=True, help="the school's URN")
-        parser.add_argument(
-            "--actor", default="", help="e-mail of the person running the import (for the audit)"
-        )
+        add_import_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        school = School.objects.filter(urn=options["school"]).first()
-        if school is None:
-            raise CommandError(f"No school with URN {options['school']!r}")
-        actor = None
-        if options["actor"]:
-            actor = User.objects.filter(email__iexact=options["actor"]).first()
-            if actor is None:
-                raise CommandError(f"No user with e-mail {options['actor']!r}")
+        path, school, actor = import_arguments(options)
         started = time.monotonic()
         outcome = marks_import(actor=actor, school=school, source=path, filename=path.name)
         if outcome.errors:
