@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 
-from tests.policy.crawl import export_as_dsl, world_pks
+from tests.policy.crawl import export_as_dsl, subject_access_in_the_world, world_pks
 from tests.policy.world import PolicyWorld, build
 
 
@@ -32,6 +32,7 @@ def policy_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory:
         world: PolicyWorld = build()
         world.private_root = private
         world.dsl_exports = export_as_dsl(world)
+        subject_access_in_the_world(world)
         # The e-mails the school's people would get: urgent ones at once, then
         # the reminders and the digests of whatever is due.
         tasks.send_urgent_emails()

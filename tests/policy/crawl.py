@@ -52,6 +52,15 @@ def _audit_records(world: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _concern_links(world: Any) -> list[dict[str, Any]]:
+    """Each learner's link to the sampled concerns (the link-role POST)."""
+    from safeguarding.models import ConcernLearner
+
+    pks = [kw["pk"] for kw in _concern_sample(world)]
+    links = ConcernLearner.objects.filter(concern_id__in=pks).order_by("pk")
+    return [{"pk": link.concern_id, "link_pk": link.pk} for link in links]
+
+
 def _plan_versions(world: Any) -> list[dict[str, Any]]:
     return [{"pk": pk, "number": 1} for pk in world.pks["plan"]]
 
@@ -94,6 +103,8 @@ ROUTES = [
     Route("safeguarding:concern-action", _concern_sample),
     Route("safeguarding:concern-link", _concern_sample),
     Route("safeguarding:concern-close", _concern_sample),
+    Route("safeguarding:concern-decision", _concern_sample, post=True),
+    Route("safeguarding:concern-learner-role", _concern_links, post=True),
     Route("safeguarding:concern-reopen", _concern_sample),
     Route("safeguarding:concern-share", _concern_sample),
     Route("safeguarding:investigation-new", _concern_sample),
@@ -121,7 +132,15 @@ ROUTES = [
     Route("caseload_reports:transfer", _learners),
     Route("caseload_reports:case-conference", _learners),
     Route("caseload_reports:bundle", _learners),
-    Route("caseload_reports:subject-access", _learners),
+    # Subject access: recording, the list, each request (released and open) and
+    # its parts; the released pack is a job of reports:job-detail/job-download.
+    Route("caseload_reports:sar-record", _learners),
+    Route("caseload_reports:sar-list"),
+    Route("caseload_reports:sar-detail", _pks("sar")),
+    Route("caseload_reports:sar-extend", _pks("sar")),
+    Route("caseload_reports:sar-records", _pks("sar")),
+    Route("caseload_reports:sar-safeguarding", _pks("sar")),
+    Route("caseload_reports:sar-release", _pks("sar")),
     Route("caseload_reports:caseload-review"),
     Route("safeguarding_reports:cp-transfer", _learners),
     Route("safeguarding_reports:agency-report", _learners),
@@ -161,10 +180,6 @@ def _conference(world: Any) -> dict[str, Any]:
     }
 
 
-def _sar(world: Any) -> dict[str, Any]:
-    return {"received": timezone.localdate().isoformat(), "reason": "third-party information"}
-
-
 def _cp_transfer(world: Any) -> dict[str, Any]:
     return {
         "receiving_school": "Riverside Academy",
@@ -199,7 +214,6 @@ EXPORTS = [
     Export("caseload_reports:transfer", _transfer),
     Export("caseload_reports:case-conference", _conference),
     Export("caseload_reports:bundle", lambda world: {}),
-    Export("caseload_reports:subject-access", _sar),
     Export("caseload_reports:caseload-review", lambda world: {}, per_learner=False),
     Export("safeguarding_reports:cp-transfer", _cp_transfer),
     Export("safeguarding_reports:agency-report", _agency),
@@ -219,6 +233,10 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "accounts:role-grant": "role grant form/POST: roles, not records",
     "accounts:role-years": "year groups of a head-of-year role",
     "accounts:role-remove": "POST: removes a role",
+    "accounts:role-requests": "pending role grants: people and roles, not records",
+    "accounts:role-request": "one role grant awaiting a second person: who, which role, why",
+    "accounts:role-request-approve": "POST: approves a role grant, redirects",
+    "accounts:role-request-decline": "POST: declines a role grant, redirects",
     "accounts:user-deactivate": "POST: deactivates a user",
     "accounts:user-reactivate": "POST: reactivates a user",
     "accounts:user-unlock": "POST: clears a lock-out",
@@ -231,6 +249,8 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "safeguarding:draft-discard": "POST: discards the person's own draft",
     "safeguarding:share-withdraw": "POST only: withdraws a share, redirects",
     "safeguarding:category-toggle": "POST: switches a category on/off",
+    "safeguarding:category-update": "POST: a category's default level and alert groups "
+    "(re-renders the categories page, crawled)",
     "caseload:reallocate": "POST: moves a learner between key workers",
     "caseload:allocation-create": "allocation form: learner and worker names",
     "caseload:allocation-end": "POST: ends an allocation",
@@ -386,8 +406,51 @@ def export_as_dsl(world: Any) -> dict[str, str]:
     return texts
 
 
+def _sar_record(client: Client, world: Any) -> Any:
+    from caseload.models import SubjectAccessRequest
+
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("caseload_reports:sar-record", kwargs={"pk": world.learner9.pk}),
+        {
+            "requester_name": "Pat Parent",
+            "requester_relationship": "parent",
+            "received_on": today,
+            "identity_checked_by": "Reception",
+            "identity_checked_on": today,
+            "identity_method": "Passport seen at reception",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return SubjectAccessRequest.objects.latest("id")
+
+
+def subject_access_in_the_world(world: Any) -> None:
+    """Two requests about learner9, both recorded by the admin: one the DSL
+    assembles, approves (both parts) and releases, whose pack is then a job
+    every role tries to open; one left open, whose parts every role tries.
+    The released pack's text is the DSL's "subject-access" export."""
+    admin = client_for(world, "admin")
+    world.sar_released = _sar_record(admin, world)
+    world.sar_open = _sar_record(admin, world)
+    dsl = client_for(world, "dsl")
+    released = world.sar_released
+    for part in ("records", "safeguarding"):
+        url = reverse(f"caseload_reports:sar-{part}", kwargs={"pk": released.pk})
+        response = dsl.post(url, {"action": "approve"})
+        assert response.status_code == 302, (part, response.content.decode()[:2000])
+    response = dsl.post(reverse("caseload_reports:sar-release", kwargs={"pk": released.pk}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    released.refresh_from_db()
+    assert released.released_at is not None and released.report_job is not None
+    world.sar_job = released.report_job
+    download = dsl.get(reverse("reports:job-download", kwargs={"pk": world.sar_job.pk}))
+    assert download.status_code == 200
+    world.dsl_exports["subject-access"] = body_text(download)
+
+
 def world_pks(world: Any) -> dict[str, list[int]]:
-    from caseload.models import Plan
+    from caseload.models import Plan, SubjectAccessRequest
     from pastoral.notifications.models import Notification
     from pastoral.reports.models import CPFileTransfer, ReportJob
     from safeguarding.models import Attachment, ConcernAction, Investigation
@@ -402,5 +465,6 @@ def world_pks(world: Any) -> dict[str, list[int]]:
         "job": list(ReportJob.objects.values_list("pk", flat=True)),
         "cp_transfer": list(CPFileTransfer.objects.values_list("pk", flat=True)),
         "plan": list(Plan.objects.values_list("pk", flat=True)),
+        "sar": list(SubjectAccessRequest.objects.values_list("pk", flat=True)),
         "user": [u.pk for u in world.users.values()],
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from tests.policy.crawl import Crawl, Hit, client_for, crawl
 from tests.policy.world import DSLS, ROLES, SECRETS
@@ -143,7 +144,7 @@ class TestTheDslSeesTheWholeRecordInEveryChannel:
     @pytest.mark.parametrize(
         "export",
         [
-            "caseload_reports:subject-access",
+            "subject-access",
             "caseload_reports:bundle",
             "caseload_reports:case-conference",
             "safeguarding_reports:cp-transfer",
@@ -201,9 +202,80 @@ class TestTheDslSeesTheWholeRecordInEveryChannel:
         assert _emails_to(pw, "dsl"), "no e-mail reached the DSL: the e-mail channel is untested"
 
 
-def crawl_some(pw: Any, role: str) -> list[Hit]:
-    from django.urls import reverse
+SAR_PARTS = ("caseload_reports:sar-safeguarding", "caseload_reports:sar-release")
 
+
+class TestSubjectAccess:
+    """ACCESS.md: "An admin or DSL may record a request; the safeguarding
+    section is assembled, redacted and approved by a DSL only; nothing is
+    released before that approval"; the admin has "none of the case content,
+    by any route (... subject access, PDFs ...)"."""
+
+    def test_the_released_pack_carries_the_restricted_record_for_the_dsl(self, pw: Any) -> None:
+        from tests.policy.crawl import pdf_text
+
+        response = client_for(pw, "dsl").get(
+            reverse("reports:job-download", kwargs={"pk": pw.sar_job.pk})
+        )
+        assert response.status_code == 200
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        assert raw.startswith(b"%PDF-")
+        text = pdf_text(raw)
+        assert "PURPLE-ELEPHANT-1" in text, "the released subject-access pack lacks it"
+
+    @pytest.mark.parametrize("role", [r for r in ROLES if r not in DSLS])
+    def test_no_one_but_the_dsl_team_opens_the_pack(self, pw: Any, role: str) -> None:
+        client = client_for(pw, role)
+        for name in ("reports:job-detail", "reports:job-download"):
+            response = client.get(reverse(name, kwargs={"pk": pw.sar_job.pk}))
+            assert response.status_code == 404, (role, name, response.status_code)
+
+    @pytest.mark.parametrize("role", [r for r in ROLES if r not in DSLS])
+    def test_no_one_but_the_dsl_team_reaches_the_safeguarding_part_or_the_release(
+        self, pw: Any, role: str
+    ) -> None:
+        client = client_for(pw, role)
+        for sar in (pw.sar_released, pw.sar_open):
+            for name in SAR_PARTS:
+                url = reverse(name, kwargs={"pk": sar.pk})
+                assert client.get(url).status_code == 404, (role, name, "GET")
+                data = {"action": "approve"} if name.endswith("safeguarding") else {}
+                assert client.post(url, data).status_code == 404, (role, name, "POST")
+        pw.sar_open.refresh_from_db()
+        assert pw.sar_open.safeguarding_approved_at is None and pw.sar_open.released_at is None
+
+    def test_the_admin_records_and_follows_the_request_but_reaches_no_content(
+        self, pw: Any
+    ) -> None:
+        client = client_for(pw, "admin")
+        assert client.get(reverse("caseload_reports:sar-list")).status_code == 200
+        for sar in (pw.sar_released, pw.sar_open):
+            detail = client.get(reverse("caseload_reports:sar-detail", kwargs={"pk": sar.pk}))
+            assert detail.status_code == 200
+            assert (
+                client.get(
+                    reverse("caseload_reports:sar-records", kwargs={"pk": sar.pk})
+                ).status_code
+                == 404
+            )
+
+    def test_nothing_is_released_before_the_dsl_approves(self, pw: Any) -> None:
+        client = client_for(pw, "dsl")
+        url = reverse("caseload_reports:sar-release", kwargs={"pk": pw.sar_open.pk})
+        assert client.post(url).status_code == 422
+        pw.sar_open.refresh_from_db()
+        assert pw.sar_open.released_at is None and pw.sar_open.report_job is None
+
+    def test_the_dsl_sees_the_restricted_record_in_the_open_safeguarding_part(
+        self, pw: Any
+    ) -> None:
+        client = client_for(pw, "dsl")
+        url = reverse("caseload_reports:sar-safeguarding", kwargs={"pk": pw.sar_open.pk})
+        page = client.get(url)
+        assert page.status_code == 200 and "PURPLE-ELEPHANT-1" in page.content.decode()
+
+
+def crawl_some(pw: Any, role: str) -> list[Hit]:
     from tests.policy.crawl import get
 
     client = client_for(pw, role)

@@ -149,6 +149,9 @@ class PolicyWorld:
     emails: list[Any] = field(default_factory=list)
     dsl_exports: dict[str, str] = field(default_factory=dict)
     private_root: Any = None
+    sar_released: Any = None
+    sar_open: Any = None
+    sar_job: Any = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.base, name)
