@@ -23,10 +23,13 @@ def concerns_restrict_by_category(*, school: School) -> list[Concern]:
     Returns the concerns raised. Run by the server's operator (no person's
     scope: the audit names the system)."""
     restricted = Category.objects.filter(school=school, default_level=Level.RESTRICTED)
+    flagged = Concern.objects.filter(
+        school=school, level=Level.PASTORAL, categories__in=restricted
+    ).values("pk")
     concerns = list(
         Concern.objects.select_for_update()
-        .filter(school=school, level=Level.PASTORAL, categories__in=restricted)
-        .distinct()
+        .filter(pk__in=flagged)
+        .order_by("pk")
         .prefetch_related("learner_links__learner", "categories")
     )
     for concern in concerns:

@@ -35,7 +35,7 @@ def test_an_admin_asking_for_dsl_waits_for_another_dsl_and_its_code(
     page: Any, browser_login: Any, browser: Any, live_server: Any, world: Any, monkeypatch: Any
 ) -> None:
     # Approval always asks for a code here (no "entered a moment ago" grace).
-    monkeypatch.setattr(services, "APPROVAL_CODE_SECONDS", 0)
+    monkeypatch.setattr(services.roles, "APPROVAL_CODE_SECONDS", 0)
     admin, dsl = world.user("admin"), world.user("dsl")
     deputy = member(UserFactory(full_name="Dee Deputy"), world.school, Role.DEPUTY_DSL)
     inbox = reverse("accounts:role-requests")
