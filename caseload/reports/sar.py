@@ -187,7 +187,8 @@ def safeguarding_sections(scope: Scope, learner: Learner) -> list[Section]:
         Section(
             key="concerns",
             title="Safeguarding and pastoral concerns",
-            entries=concern_entries(concerns),
+            # The learner's own part only: their role and categories, never another's.
+            entries=concern_entries(concerns, learner),
             empty_text="Nothing recorded: no concerns are held.",
         ),
         Section(

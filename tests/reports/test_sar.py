@@ -371,3 +371,33 @@ def test_the_list_shows_dates_not_content_in_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = client.get(url).content.decode()
     assert "Overdue" in page and SECRET not in page
+
+
+def test_the_safeguarding_part_shows_the_learners_own_part_of_a_shared_concern(
+    world: Any, client: Any
+) -> None:
+    from safeguarding.models import Category, ConcernLearner
+    from tests.safeguarding.helpers import log_concern
+
+    shared = log_concern(
+        world,
+        "staff",
+        [world.learner9, world.learner10],
+        categories=["Neglect", "Online safety"],
+        description="Nina said Tess pushed her in the changing room.",
+    )
+    neglect, online = (
+        Category.objects.get(school=world.school, name=name)
+        for name in ("Neglect", "Online safety")
+    )
+    # Each learner's own part: Nina (learner9) neglect; Tess the alleged harmer, online safety.
+    ConcernLearner.objects.get(concern=shared, learner=world.learner9).categories.set([neglect])
+    tess = ConcernLearner.objects.get(concern=shared, learner=world.learner10)
+    tess.role = "alleged_harmer"
+    tess.save(update_fields=["role"])
+    tess.categories.set([online])
+    sar = _new_sar(client, world)  # about Nina
+    _as(client, world, "dsl")
+    page = client.get(_url("sar-safeguarding", sar)).content.decode()
+    assert "Nina said Tess pushed her" in page and "Neglect" in page
+    assert "Online safety" not in page and "lleged harmer" not in page
