@@ -22,7 +22,6 @@ from caseload.selectors.board import (
     needs_for,
     parents_of,
     plan_need_choices,
-    staff_for,
 )
 from caseload.selectors.casework import (
     CONTACT_AMBER_DAYS,
@@ -107,7 +106,6 @@ __all__ = [
     "session_marks_for",
     "session_or_404",
     "sessions_of",
-    "staff_for",
     "timeline_entries_for",
     "with_attendance_rate",
     "with_casework",

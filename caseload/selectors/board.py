@@ -116,14 +116,6 @@ def key_workers_for(scope: Scope) -> QuerySet[User]:
     )
 
 
-def staff_for(scope: Scope) -> QuerySet[User]:
-    return (
-        User.objects.filter(memberships__school=scope.school, is_active=True)
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 def needs_for(scope: Scope, *, active_only: bool = True) -> QuerySet[Need]:
     qs = Need.objects.filter(school=scope.school)
     return qs.filter(active=True) if active_only else qs

@@ -12,6 +12,7 @@ from caseload import forms, selectors, services
 from caseload.views._common import render_form
 from pastoral import audit
 from pastoral.access import Cap, learner_or_404, require
+from pastoral.accounts.selectors import staff_for
 from pastoral.forms import apply_errors
 
 
@@ -19,7 +20,7 @@ from pastoral.forms import apply_errors
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     learner = learner_or_404(scope, pk, Cap.RECORD_CONTACTS)
-    staff = selectors.staff_for(scope)
+    staff = staff_for(scope)
     form = forms.ContactLogForm(
         request.POST or None,
         parents=selectors.parents_of(learner),
