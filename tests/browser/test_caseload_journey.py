@@ -108,7 +108,8 @@ def test_the_caseload_journey(page: Any, browser_login: Any, world: Any) -> None
     assert page.get_by_text("earlier version").is_visible()
     page.go_back()
     page.get_by_role("link", name="what changed in version 2").click()
-    assert page.locator("ins", has_text="Attend every maths and science lesson").is_visible()
+    # Wait for the diff page itself: is_visible() alone would read the page being left.
+    page.locator("ins", has_text="Attend every maths and science lesson").wait_for()
     assert page.locator("del", has_text="Attend every maths lesson").is_visible()
 
 
