@@ -12,4 +12,4 @@ RUN DEBUG=1 python manage.py collectstatic --noinput
 RUN useradd --create-home pastoral && mkdir -p /app/var && chown pastoral /app/var
 USER pastoral
 EXPOSE 8000
-CMD ["gunicorn", "pastoral.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "pastoral.wsgi:application"]

@@ -2,9 +2,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts (PORT=8101 make run),
+# unless SITE_URL is set in the environment.
+SITE_URL ?= http://$(HOST):$(PORT)
+DEV_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: install run test lint fmt bench bench-audit load check-deploy clean demo-reset
@@ -44,7 +47,7 @@ fmt: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  AUDIT_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
-	  ALLOWED_HOSTS=pastoral.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=pastoral.example.org REDIS_URL=redis://127.0.0.1:6379/0 $(PY) manage.py check --deploy --fail-level WARNING
 
 # make bench BENCH_ARGS="--repeat 10 --only learner"; make load LOAD_ARGS="--users 20 --duration 30"
 BENCH_ARGS ?=

@@ -1,12 +1,2 @@
-"""Django admin (superusers only): the schools' attendance letter templates."""
-
-from django.contrib import admin
-
-from attendance.models import LetterTemplate
-
-
-@admin.register(LetterTemplate)
-class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "school")
-    list_filter = ("school",)
-    search_fields = ("name",)
+"""Django admin: nothing of the attendance app. Letter templates are school settings,
+edited in the app with a preview (attendance/letters.py), not here."""

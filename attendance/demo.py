@@ -25,6 +25,9 @@ from attendance.models import (
     Intervention,
     LetterTemplate,
     Mark,
+    PartTimeReview,
+    PartTimeSession,
+    PartTimeTimetable,
     ReturnPlan,
     Target,
     TargetReview,
@@ -243,7 +246,6 @@ def seed_casework(ctx: DemoContext, school: School) -> None:
                     absent_from=set_on - dt.timedelta(days=21),
                     return_date=set_on,
                     reason="Anxiety-related absence",
-                    reduced_timetable=True,
                     support="Meet at the gate with the key worker; morning check-in; "
                     "catch-up work in the learning support base; full timetable in 4 weeks.",
                     review_date=set_on + dt.timedelta(weeks=2),
@@ -282,7 +284,77 @@ def seed(ctx: DemoContext) -> None:
         cursor.execute("ANALYZE")
     for school in schools:
         seed_casework(ctx, school)
+    seed_part_time(ctx, ctx.demo_school)
     print(  # noqa: T201 - the seed command reports timings
         f"  attendance: {total:,} marks for {len(schools)} school(s) "
         f"in {time.monotonic() - started:.1f}s"
+    )
+
+
+def seed_part_time(ctx: DemoContext, school: School) -> None:
+    """Two part-time timetables in Year 9 (the demo head of year's): one running for
+    two weeks, its afternoons marked C2 except one marked O (so the reconciliation
+    list has something on it), notified to the LA and reviewed; one starting next
+    week, its first review due and the LA not yet told."""
+    # The head of year owns them: Year 9 is in their scope (a key worker's caseload
+    # is seeded later, by the caseload app).
+    owner = ctx.demo_users.get(Role.HEAD_OF_YEAR) or ctx.demo_users.get(Role.SENCO)
+    if owner is None:
+        return
+    learners = list(Learner.objects.filter(school=school, year_group__number=9).order_by("pk")[5:7])
+    if len(learners) < 2:
+        return
+    monday = ctx.today - dt.timedelta(days=ctx.today.weekday())
+    running, upcoming = learners
+    first = PartTimeTimetable.objects.create(
+        school=school,
+        learner=running,
+        reason="Phased return after a long illness, on the hospital consultant's advice.",
+        start=monday - dt.timedelta(weeks=2),
+        end=monday + dt.timedelta(weeks=2, days=4),
+        agreed_by="Mrs J. Parent (mother)",
+        agreed_on=monday - dt.timedelta(weeks=2, days=3),
+        agreement_method=PartTimeTimetable.AgreementMethod.MEETING,
+        return_plan="Mornings only for two weeks; Tuesday and Thursday afternoons from week 3; "
+        "full time from the end date.",
+        review_date=monday + dt.timedelta(days=4),
+        owner=owner,
+        la_notified_on=monday - dt.timedelta(weeks=2),
+        la_notified_by=owner,
+        la_notified_how=PartTimeTimetable.NoticeMethod.PORTAL,
+        created_by=owner,
+    )
+    PartTimeSession.objects.bulk_create(
+        [PartTimeSession(timetable=first, weekday=day, session="PM") for day in range(1, 6)]
+    )
+    PartTimeReview.objects.create(
+        timetable=first,
+        reviewed_on=first.start + dt.timedelta(weeks=1),
+        notes="Coping well with mornings; keep the plan.",
+        next_review_date=first.review_date,
+        reviewed_by=owner,
+    )
+    planned = Mark.objects.filter(
+        learner=running, date__gte=first.start, date__lte=ctx.today, session="PM"
+    )
+    planned.update(code="C2")
+    slip = planned.order_by("date").first()
+    if slip is not None:  # a planned afternoon marked O by mistake
+        Mark.objects.filter(pk=slip.pk).update(code="O")
+    second = PartTimeTimetable.objects.create(
+        school=school,
+        learner=upcoming,
+        reason="Anxiety: a graded return agreed with CAMHS.",
+        start=monday + dt.timedelta(weeks=1),
+        end=monday + dt.timedelta(weeks=4, days=4),
+        agreed_by="Mr K. Carer (father)",
+        agreed_on=ctx.today,
+        agreement_method=PartTimeTimetable.AgreementMethod.SIGNED_LETTER,
+        return_plan="Add one afternoon a week; full time after four weeks.",
+        review_date=monday + dt.timedelta(weeks=2),
+        owner=owner,
+        created_by=owner,
+    )
+    PartTimeSession.objects.bulk_create(
+        [PartTimeSession(timetable=second, weekday=day, session="PM") for day in (3, 5)]
     )

@@ -7,6 +7,7 @@ are always computed from the one code table.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from attendance.codes import CODE_CHOICES, MAX_CODE_LENGTH
+from pastoral.uploads import private_files
 
 
 class Session(models.TextChoices):
@@ -92,6 +94,7 @@ class MarkChange(models.Model):
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
+        PREVIEW = "preview", "Checked: awaiting confirmation"
         PENDING = "pending", "Waiting to start"
         VALIDATING = "validating", "Checking rows"
         WRITING = "writing", "Saving marks"
@@ -238,6 +241,10 @@ class Intervention(models.Model):
         LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     letter_text = models.TextField(blank=True)
+    # Whom a letter is addressed to (blank: "the parent or carer of ...").
+    recipient = models.ForeignKey(
+        "pastoral.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     notes = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
     created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
@@ -253,6 +260,10 @@ class Intervention(models.Model):
     def clean(self) -> None:
         if self.kind == self.Kind.LETTER and not (self.letter_template_id or self.letter_text):
             raise ValidationError({"letter_template": "Choose a letter template for a letter."})
+        if self.recipient_id and self.recipient.learner_id != self.learner_id:
+            raise ValidationError(
+                {"recipient": "That person is not a parent or carer of this learner."}
+            )
 
 
 class ReturnPlan(models.Model):
@@ -265,6 +276,7 @@ class ReturnPlan(models.Model):
     absent_from = models.DateField("Absent from")
     return_date = models.DateField("Date of return")
     reason = models.CharField("Reason for absence", max_length=200)
+    # Superseded by PartTimeTimetable (the register); kept for plans recorded before it.
     reduced_timetable = models.BooleanField(
         "Part-time timetable (C2) agreed",
         default=False,
@@ -287,3 +299,179 @@ class ReturnPlan(models.Model):
             raise ValidationError(
                 {"return_date": "The return date cannot be before the absence began."}
             )
+
+
+# ---------------------------------------------------------------------------
+# Part-time timetables (Working together to improve school attendance, 2024)
+
+DEFAULT_PART_TIME_MAX_WEEKS = 6
+
+
+class AttendanceSettings(models.Model):
+    """A school's attendance settings (the school-settings hub; the administrator)."""
+
+    school = models.OneToOneField(
+        "pastoral.School", on_delete=models.CASCADE, related_name="attendance_settings"
+    )
+    part_time_max_weeks = models.PositiveSmallIntegerField(
+        "Longest part-time timetable (weeks)",
+        default=DEFAULT_PART_TIME_MAX_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="A longer one needs a recorded exception: why, and who approved it.",
+    )
+
+    def __str__(self) -> str:
+        return f"Attendance settings of {self.school_id}"
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers (Django's `__iso_week_day` lookup uses the same)."""
+
+    MON = 1, "Monday"
+    TUE = 2, "Tuesday"
+    WED = 3, "Wednesday"
+    THU = 4, "Thursday"
+    FRI = 5, "Friday"
+
+
+class PartTimeTimetable(models.Model):
+    """A temporary part-time timetable: the learner is absent (C2) from the planned sessions.
+
+    Time-limited (the school's maximum, longer only with a recorded exception),
+    agreed with a parent, reviewed, with a plan back to full time, and the
+    local authority told.
+    """
+
+    class AgreementMethod(models.TextChoices):
+        MEETING = "meeting", "In a meeting (signed)"
+        SIGNED_LETTER = "signed_letter", "Signed letter or form returned"
+        EMAIL = "email", "By email"
+        PHONE = "phone", "By telephone (noted)"
+
+    class NoticeMethod(models.TextChoices):
+        EMAIL = "email", "Secure email"
+        PORTAL = "portal", "The LA's portal or online form"
+        LETTER = "letter", "Letter"
+        PHONE = "phone", "Telephone (followed up in writing)"
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="part_time_timetables"
+    )
+    reason = models.TextField(help_text="Why a part-time timetable is in the learner's interest.")
+    start = models.DateField("Start date")
+    end = models.DateField("End date")
+    exception_reason = models.TextField(
+        "Why longer than the school's maximum", blank=True, default=""
+    )
+    exception_approved_by = models.CharField(
+        "Exception approved by", max_length=200, blank=True, default=""
+    )
+    agreed_by = models.CharField("Parent or carer who agreed", max_length=200)
+    agreed_on = models.DateField("Agreed on")
+    agreement_method = models.CharField(
+        "How the agreement was recorded", max_length=20, choices=AgreementMethod.choices
+    )
+    agreement_scan = models.FileField(
+        storage=private_files, upload_to="attendance/%Y/%m/", blank=True
+    )
+    agreement_scan_name = models.CharField(max_length=200, blank=True, default="")
+    agreement_scan_type = models.CharField(max_length=100, blank=True, default="")
+    return_plan = models.TextField(
+        "Plan to return to full time", help_text="How and when the sessions build back up."
+    )
+    review_date = models.DateField(
+        "Next review", null=True, blank=True, help_text="Empty once the last review is done."
+    )
+    owner = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    la_notified_on = models.DateField("Local authority notified on", null=True, blank=True)
+    la_notified_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    la_notified_how = models.CharField(
+        "How the local authority was notified",
+        max_length=10,
+        choices=NoticeMethod.choices,
+        blank=True,
+        default="",
+    )
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        indexes = [
+            models.Index(fields=["school", "end", "start"], name="parttime_school_dates"),
+            models.Index(fields=["learner", "start"], name="parttime_learner_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="parttime_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Part-time timetable {self.start} to {self.end}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end date cannot be before the start date."})
+        if (
+            self.review_date
+            and self.start
+            and self.end
+            and not self.start <= self.review_date <= self.end
+        ):
+            raise ValidationError(
+                {"review_date": "The review must fall between the start and end dates."}
+            )
+
+    @property
+    def weeks(self) -> int:
+        """Whole weeks it spans, counted up (4 weeks: a Monday to the Friday 3 weeks on)."""
+        return -(-((self.end - self.start).days + 1) // 7)
+
+    def is_active(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+class PartTimeSession(models.Model):
+    """A planned absence: the learner does not attend this session of this weekday (C2)."""
+
+    timetable = models.ForeignKey(
+        PartTimeTimetable, on_delete=models.CASCADE, related_name="absent_sessions"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    session = models.CharField(max_length=2, choices=Session.choices)
+
+    class Meta:
+        ordering = ["weekday", "session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["timetable", "weekday", "session"], name="parttime_session_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.session}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.weekday}-{self.session}"
+
+
+class PartTimeReview(models.Model):
+    timetable = models.ForeignKey(
+        PartTimeTimetable, on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewed_on = models.DateField(default=timezone.localdate)
+    notes = models.TextField()
+    next_review_date = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Reviewed {self.reviewed_on}"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
 
 from attendance import selectors
-from attendance.models import Target
+from attendance.models import PartTimeTimetable, Target
 from pastoral.access import Cap, Scope, learner_filter
 from pastoral.models import Learner, School
 from pastoral.notifications.finders import (
@@ -24,7 +25,7 @@ from pastoral.notifications.finders import (
     in_notice,
     unique,
 )
-from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_scoped
 
 # A target's owner hears this many school days before its review date.
 TARGET_REVIEW_NOTICE_SCHOOL_DAYS = 5
@@ -55,6 +56,60 @@ def target_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
             due_date=review,
             title=f"Attendance target review due {review:%-d %b} (T-{pk})",
             url=reverse("attendance:target-review", kwargs={"pk": pk}),
+        )
+
+
+# A part-time timetable's owner hears this many school days before its review.
+PART_TIME_REVIEW_NOTICE_SCHOOL_DAYS = 3
+
+
+def part_time_reviews_due(school: School, today: dt.date) -> Iterator[Due]:
+    """Part-time timetables whose next review is near or past (and not yet ended):
+    the owner hears once per timetable and review date. One query, plus the
+    calendar when a review is upcoming."""
+    rows = PartTimeTimetable.objects.filter(
+        school=school,
+        review_date__isnull=False,
+        review_date__lte=today + NOTICE_LOOKAHEAD,
+        end__gte=today,
+        owner__is_active=True,
+    ).values_list("pk", "owner_id", "review_date")
+    for pk, owner_id, review in in_notice(
+        school,
+        today,
+        rows,
+        due_of=lambda row: row[2],
+        notice_school_days=PART_TIME_REVIEW_NOTICE_SCHOOL_DAYS,
+        include_past=True,
+    ):
+        yield Due(
+            recipient_id=owner_id,
+            object_type="attendance.part_time",
+            object_id=pk,
+            due_date=review,
+            title=f"Part-time timetable review due {review:%-d %b} (PT-{pk})",
+            url=reverse("attendance:part-time-detail", kwargs={"pk": pk}),
+        )
+
+
+def part_time_la_not_notified(school: School, today: dt.date) -> Iterator[Due]:
+    """A part-time timetable that has started without the local authority being
+    told: the owner hears once per timetable (the key is its start date). One query."""
+    rows = PartTimeTimetable.objects.filter(
+        school=school,
+        la_notified_on__isnull=True,
+        start__lte=today,
+        end__gte=today,
+        owner__is_active=True,
+    ).values_list("pk", "owner_id", "start")
+    for pk, owner_id, start in rows:
+        yield Due(
+            recipient_id=owner_id,
+            object_type="attendance.part_time",
+            object_id=pk,
+            due_date=start,
+            title=f"Tell the local authority about a part-time timetable (PT-{pk})",
+            url=reverse("attendance:part-time-detail", kwargs={"pk": pk}),
         )
 
 
@@ -97,24 +152,6 @@ def persistent_absence(school: School, today: dt.date) -> Iterator[Due]:
             )
 
 
-def _visible_targets(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in Target.objects.filter(pk__in=ids, school=scope.school)
-        .filter(learner_filter(scope, Cap.SET_ATTENDANCE_TARGETS, prefix="learner__"))
-        .values_list("pk", flat=True)
-    }
-
-
-def _visible_learners(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in Learner.objects.filter(pk__in=ids)
-        .filter(learner_filter(scope, Cap.VIEW_PROFILE))
-        .values_list("pk", flat=True)
-    }
-
-
 register_kind(
     ReminderKind(
         "attendance.target_review_due", "An attendance target review due", target_reviews_due
@@ -127,5 +164,42 @@ register_kind(
         persistent_absence,
     )
 )
-register_visibility("attendance.target", _visible_targets)
-register_visibility("pastoral.learner", _visible_learners)
+register_kind(
+    ReminderKind(
+        "attendance.part_time_review_due",
+        "A part-time timetable review due (its owner)",
+        part_time_reviews_due,
+    )
+)
+register_kind(
+    ReminderKind(
+        "attendance.part_time_la_not_notified",
+        "A part-time timetable not yet notified to the local authority (its owner)",
+        part_time_la_not_notified,
+    )
+)
+
+
+def _scoped_targets(scope: Scope) -> Any:
+    return Target.objects.filter(school=scope.school).filter(
+        learner_filter(scope, Cap.SET_ATTENDANCE_TARGETS, prefix="learner__")
+    )
+
+
+def _scoped_learners(scope: Scope) -> Any:
+    return Learner.objects.filter(learner_filter(scope, Cap.VIEW_PROFILE))
+
+
+def _scoped_part_time(scope: Scope) -> Any:
+    return PartTimeTimetable.objects.filter(school=scope.school).filter(
+        learner_filter(scope, Cap.VIEW_PROFILE, prefix="learner__")
+    )
+
+
+def _learner_names(learners: Any) -> dict[str, str]:
+    return {str(learner.pk): learner.display_name for learner in learners}
+
+
+register_scoped("attendance.target", _scoped_targets)
+register_scoped("pastoral.learner", _scoped_learners, names=_learner_names)
+register_scoped("attendance.part_time", _scoped_part_time)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from attendance import views
+from attendance import letter_pdf, letters, views
+from attendance import part_time_views as part_time
 
 app_name = "attendance"
 urlpatterns = [
@@ -16,9 +17,28 @@ urlpatterns = [
     path(
         "learners/<int:pk>/return-plans/new/", views.return_plan_create, name="return-plan-create"
     ),
+    path(
+        "interventions/<int:pk>/letter.pdf",
+        letter_pdf.intervention_letter,
+        name="intervention-letter",
+    ),
     path("targets/<int:pk>/review/", views.target_review, name="target-review"),
     path("today/", views.today, name="today"),
     path("today/<int:pk>/call/", views.quick_call, name="quick-call"),
     path("import/", views.import_marks, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("letters/", letters.letter_list, name="letter-list"),
+    path("letters/new/", letters.letter_edit, name="letter-create"),
+    path("letters/preview/", letters.letter_preview, name="letter-preview"),
+    path("letters/<int:pk>/", letters.letter_edit, name="letter-edit"),
+    path("settings/", part_time.attendance_settings, name="settings"),
+    path("part-time/", part_time.register, name="part-time-list"),
+    path("part-time/reconciliation/", part_time.reconciliation, name="part-time-reconciliation"),
+    path("learners/<int:pk>/part-time/new/", part_time.create, name="part-time-create"),
+    path("part-time/<int:pk>/", part_time.detail, name="part-time-detail"),
+    path("part-time/<int:pk>/la-notified/", part_time.la_notified, name="part-time-la-notified"),
+    path("part-time/<int:pk>/review/", part_time.review, name="part-time-review"),
+    path("part-time/<int:pk>/la-notice.pdf", part_time.la_notice, name="part-time-la-notice"),
+    path("part-time/<int:pk>/agreement/", part_time.agreement, name="part-time-agreement"),
 ]

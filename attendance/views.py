@@ -17,12 +17,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attendance import charts, codes, selectors, services
+from attendance import charts, codes, columns, selectors, services
 from attendance.forms import (
     ImportForm,
     InterventionForm,
@@ -34,7 +35,9 @@ from attendance.forms import (
 from attendance.models import Intervention, Target
 from pastoral import audit
 from pastoral.access import Cap, learner_or_404, require
-from pastoral.forms import apply_errors, render_invalid
+from pastoral.exports import export_format, export_response
+from pastoral.forms import INVALID_STATUS, apply_errors, render_invalid
+from pastoral.people.selectors import parents_of
 
 PAGE_SIZE = 50
 DASHBOARD_LIST = 10
@@ -86,12 +89,26 @@ def _form_page(
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponseBase:
     """Head of year's view of their years (SENCO and DSL: the school; key worker: caseload)."""
     scope = require(request.scope, Cap.VIEW_PROFILE)
     form, start, end = _range(request)
     start, end = selectors.default_range(scope.school, start, end)
-    figures = selectors.dashboard_figures_for(scope, start, end, limit=DASHBOARD_LIST)
+    fmt = export_format(request)
+    figures = selectors.dashboard_figures_for(scope, start, end, limit=0 if fmt else DASHBOARD_LIST)
+    if fmt is not None:
+        rows = columns.dashboard_rows(figures)
+        return export_response(
+            request,
+            scope,
+            rows=rows,
+            columns=columns.DASHBOARD,
+            filename="attendance-dashboard",
+            fmt=fmt,
+            audit_action="attendance.dashboard.exported",
+            filters={"start": start, "end": end},
+            count=len(rows),
+        )
     # The learners of all four lists in one query.
     pa, sa, falls, below_target = selectors.hydrate_lists(
         figures.pa, figures.sa, figures.falls, figures.below_target
@@ -110,13 +127,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pa_total": figures.pa_count,
         "sa_total": figures.sa_count,
         "limit": DASHBOARD_LIST,
+        "part_time": selectors.part_time_counts_for(scope),
+        "can_record": scope.can(Cap.RECORD_CONTACTS),
     }
     audit.viewed(scope, action="attendance.dashboard.viewed", start=start, end=end)
     return render(request, "attendance/dashboard.html", context)
 
 
 @require_GET
-def learner_list(request: HttpRequest) -> HttpResponse:
+def learner_list(request: HttpRequest) -> HttpResponseBase:
     """Every in-scope learner with their figures, or one flag's list (PA, SA, falls...)."""
     scope = require(request.scope, Cap.VIEW_PROFILE)
     flag = request.GET.get("flag", "")
@@ -124,6 +143,20 @@ def learner_list(request: HttpRequest) -> HttpResponse:
         flag = ""
     form, start, end = _range(request)
     start, end = selectors.default_range(scope.school, start, end)
+    fmt = export_format(request)
+    if fmt is not None:
+        rows, prepare = selectors.learner_rows(scope, flag=flag, start=start, end=end)
+        return export_response(
+            request,
+            scope,
+            rows=rows,
+            prepare=prepare,
+            columns=columns.LEARNER_LISTS[flag],
+            filename=f"attendance-{flag or 'all'}".replace("_", "-"),
+            fmt=fmt,
+            audit_action="attendance.learner_list.exported",
+            filters={"flag": flag, "start": start, "end": end},
+        )
     page = selectors.learner_rows_page(
         scope,
         flag=flag,
@@ -198,6 +231,7 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "legend": _legend(marks),
         "interventions": list(selectors.interventions_for(scope, learner)),
         "return_plans": list(selectors.return_plans_for(scope, learner)),
+        "part_time": selectors.part_time_for_learner(scope, learner),
         "changes": selectors.mark_changes_for(scope, learner),
         "can_target": scope.can(Cap.SET_ATTENDANCE_TARGETS),
         "can_record": scope.can(Cap.RECORD_CONTACTS),
@@ -258,8 +292,13 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Intervention.Kind.values:
         initial["kind"] = request.GET["kind"]
+    parents = list(parents_of(learner))
     form = InterventionForm(
-        request.POST or None, initial=initial, school=scope.school, user=scope.user
+        request.POST or None,
+        initial=initial,
+        school=scope.school,
+        user=scope.user,
+        parents=parents,
     )
     if (
         _submit(request, form, services.intervention_create, scope=scope, learner=learner)
@@ -268,7 +307,9 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Intervention logged.")
         return redirect("attendance:learner", pk=learner.pk)
     return _form_page(
-        request, "attendance/intervention_form.html", {"form": form, "learner": learner}
+        request,
+        "attendance/intervention_form.html",
+        {"form": form, "learner": learner, "parents": parents},
     )
 
 
@@ -334,11 +375,17 @@ def import_marks(request: HttpRequest) -> HttpResponse:
     )
 
 
+PREVIEW_DAYS_PER_PAGE = 100
+
+
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An import's progress and result; htmx polls the fragment until it has finished."""
+    """An upload's preview (every change by learner and date, or every problem),
+    or a confirmed import's progress and result (htmx polls until finished)."""
     scope = require(request.scope, Cap.IMPORT_MIS)
     job = selectors.import_job_or_404(scope, pk)
+    if job.status == job.Status.PREVIEW:
+        return _import_preview(request, scope, job)
     errors = Paginator(job.errors, 200).get_page(request.GET.get("page"))
     context = {
         "job": job,
@@ -348,3 +395,36 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "attendance/_import_status.html", context)
     return render(request, "attendance/import_detail.html", context)
+
+
+def _import_preview(
+    request: HttpRequest, scope: Any, job: Any, status: int = 200, problem: str = ""
+) -> HttpResponse:
+    result = services.import_job_preview(scope=scope, job=job)
+    context: dict[str, Any] = {"job": job, "result": result, "problem": problem}
+    if result.errors:
+        context["page"] = Paginator(result.errors, 200).get_page(request.GET.get("page"))
+    elif result.preview is not None:
+        show = request.GET.get("show", "changes")
+        days = result.preview.days if show == "all" else result.preview.changed_days
+        context["show"] = "all" if show == "all" else "changes"
+        context["query"] = "show=all" if show == "all" else ""
+        context["page"] = Paginator(days, PREVIEW_DAYS_PER_PAGE).get_page(request.GET.get("page"))
+        context["fingerprint"] = result.preview.fingerprint()
+        context["counts"] = result.preview.sessions
+    return render(request, "attendance/import_preview.html", context, status=status)
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require(request.scope, Cap.IMPORT_MIS)
+    job = selectors.import_job_or_404(scope, pk)
+    try:
+        job = services.import_job_confirm(
+            scope=scope, job=job, fingerprint=request.POST.get("fingerprint", "")
+        )
+    except ValidationError as exc:
+        return _import_preview(
+            request, scope, job, status=INVALID_STATUS, problem=" ".join(exc.messages)
+        )
+    return redirect("attendance:import-detail", pk=job.pk)

@@ -21,24 +21,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import common  # noqa: E402
+
 TARGET_PAGES_PER_SECOND = 15.0
 ENTRIES = 200
 ROUNDS = 3
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pastoral.settings")
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        django.setup()
 
 
 def _learner_with_entries(entries: int) -> tuple[Any, Any]:
@@ -225,15 +215,15 @@ def _measure(entries: int) -> dict[str, Any]:
                 "load_average_1min": round(os.getloadavg()[0], 1),
                 "cpus": os.cpu_count(),
             }
-            raise _Rollback
-    except _Rollback:
+            raise common.Rollback
+    except common.Rollback:
         pass
     return result
 
 
 def run() -> dict[str, Any]:
     """Benchmark entry point for bench/jobs.py: returns the figures."""
-    _setup_django()
+    common.setup_django()
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

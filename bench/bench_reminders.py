@@ -29,9 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-class _Rollback(Exception):
-    pass
+from bench import common  # noqa: E402
 
 
 def run(count: int = 100_000, batch_size: int = 500) -> dict[str, Any]:
@@ -125,8 +123,8 @@ def run(count: int = 100_000, batch_size: int = 500) -> dict[str, Any]:
                 f"{len(schools)} schools: {materialise_s:.1f}s, "
                 f"{result['materialise_queries_per_school']} queries per school"
             )
-            raise _Rollback
-    except _Rollback:
+            raise common.Rollback
+    except common.Rollback:
         pass
     return result
 
@@ -137,7 +135,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--reuse", action="store_true", help="reuse the bench DB as it is")
     args = parser.parse_args(argv)
-    from bench import common
 
     common.ensure_database(reuse=args.reuse)
     common.apply_env()

@@ -50,6 +50,7 @@ def bench_env(**extra: str) -> dict[str, str]:
             "STATIC_ROOT": str(STATIC_ROOT),
             "LOG_LEVEL": "WARNING",
             "REDIS_URL": "",
+            "ALLOW_IN_PROCESS_TASKS": "1",
             "SESSION_IDLE_MINUTES": "600",
             # Urgent notifications e-mail at once: keep them in memory here.
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -231,3 +232,35 @@ ROLE_EMAILS = {
     "admin": "admin@demo.pastoral.test",
 }
 BENCH_SUPERUSER = "bench-superuser@bench.pastoral.test"
+
+
+class Rollback(Exception):
+    """Raised inside a benchmark's transaction to undo every row it wrote."""
+
+
+def setup_django() -> None:
+    """Django set up for a benchmark run on its own (make bench has done it already)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pastoral.settings")
+    # The test client's host, when run on its own.
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def signed_in_client(user: Any, school: Any) -> Any:
+    """A test client whose session has passed sign-in and the second factor."""
+    from django.test import Client
+
+    from tests.auth import verified_login
+
+    client = Client()
+    verified_login(client, user)
+    session = client.session
+    session["pastoral_school_id"] = school.pk
+    session.save()
+    return client

@@ -28,6 +28,8 @@ from typing import Any
 from django.core.management import get_commands
 from django.db import connection, transaction
 
+from bench import common
+
 
 @dataclass(frozen=True)
 class Job:
@@ -39,10 +41,6 @@ class NotLanded(Exception):
     """The code this job measures does not exist yet."""
 
 
-class _Rollback(Exception):
-    pass
-
-
 def rolled_back(
     fn: Callable[[], dict[str, Any]], *, vacuum: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -52,8 +50,8 @@ def rolled_back(
     try:
         with transaction.atomic():
             out = fn()
-            raise _Rollback(out)
-    except _Rollback as done:
+            raise common.Rollback(out)
+    except common.Rollback as done:
         result = done.args[0]
     with connection.cursor() as cursor:
         for table in vacuum:
@@ -479,4 +477,12 @@ JOBS: list[Job] = [
     Job("Attendance import (a year of marks) vs raw COPY", attendance_import),
     Job("PDF: transfer report (bench/bench_pdf.py)", _plugin_job("bench_pdf", "reports")),
     Job("Reminders (bench/bench_reminders.py)", _plugin_job("bench_reminders", "reminders")),
+    Job(
+        "Exports: 2,000 learners as CSV and XLSX (bench/bench_exports.py)",
+        _plugin_job("bench_exports", "exports"),
+    ),
+    Job(
+        "Trust dashboard at 20 schools vs raw SQL (bench/bench_trust.py)",
+        _plugin_job("bench_trust", "trust oversight"),
+    ),
 ]

@@ -53,20 +53,6 @@ def summarise(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
-def signed_in_client(user: Any, school: Any) -> Any:
-    """A test client whose session has passed sign-in and the second factor."""
-    from django.test import Client
-
-    from tests.auth import verified_login
-
-    client = Client()
-    verified_login(client, user)
-    session = client.session
-    session["pastoral_school_id"] = school.pk
-    session.save()
-    return client
-
-
 def superuser() -> Any:
     from pastoral.models import User
 
@@ -206,7 +192,7 @@ def measure_page(page: Any, ctx: Any, repeat: int, admin_client: Any) -> dict[st
         headers = dict(page.headers)
         if page.htmx:
             headers["HTTP_HX_REQUEST"] = "true"
-        client = signed_in_client(user, school)
+        client = common.signed_in_client(user, school)
         result["url"] = url
         if callable(page.sql):
             raw = page.sql(ctx)
@@ -336,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    admin_client = signed_in_client(superuser(), ctx.school)
+    admin_client = common.signed_in_client(superuser(), ctx.school)
     only = args.only.lower()
     pages = []
     for page in PAGES:

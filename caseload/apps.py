@@ -6,11 +6,25 @@ class CaseloadConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from caseload.selectors import caseload_learner_ids
-        from pastoral import access, nav
+        from caseload import retention
+
+        retention.register()  # its record types for retention review (pastoral/retention)
+        from caseload.trust_counts import caseload_counts
+        from pastoral.trust import registry as trust_registry
+
+        # The trust dashboard's figures of this app (pastoral/trust/registry.py).
+        trust_registry.register_counts("caseload", caseload_counts)
+        from caseload.selectors import caseload_learner_ids, key_workers_of
+        from pastoral import access, nav, providers
 
         # The core cannot import us: we tell it who is on a key worker's caseload.
         access.register_caseload_provider(caseload_learner_ids)
+        providers.register_key_worker_provider(key_workers_of)
+        # Nor can safeguarding: we tell its triage page about key workers and plans.
+        from caseload.safeguarding_history import casework_facts
+        from safeguarding.selectors import register_history_provider
+
+        register_history_provider(casework_facts)
         nav.register(
             nav.NavItem("My caseload", "caseload:mine", order=20, cap=access.Cap.VIEW_PROFILE)
         )

@@ -82,6 +82,32 @@ def seed(ctx: Any) -> None:
         if not workers:
             continue
         _seed_school(rng, ctx, school, workers, staff)
+    _seed_leavers(ctx)
+
+
+def _seed_leavers(ctx: Any) -> None:
+    """Former pupils who left long ago (the safeguarding demo's retention
+    leavers) keep a logged contact from their last year: general pastoral
+    records the administrator's retention queue shows as due."""
+    school = ctx.demo_school
+    workers = ctx.staff.get(school.pk, {}).get(Role.SUPPORT, [])
+    leavers = Learner.objects.filter(
+        school=school, on_roll_until__lt=ctx.today - dt.timedelta(days=365 * 7)
+    )
+    if not workers:
+        return
+    ContactLog.objects.bulk_create(
+        ContactLog(
+            school=school,
+            learner=learner,
+            kind=ContactLog.Kind.PHONE,
+            when=_at(learner.on_roll_until - dt.timedelta(days=60), 10),
+            with_whom="learner",
+            summary="Transition call before leaving; moving on to college.",
+            recorded_by=workers[0],
+        )
+        for learner in leavers
+    )
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

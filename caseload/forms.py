@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from caseload.models import (
@@ -17,6 +18,7 @@ from caseload.models import (
     Review,
     TargetProgress,
 )
+from pastoral.people.rules import no_contact_restrictions
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -26,13 +28,34 @@ def _learner_label(learner: Any) -> str:
     return f"{learner.display_name} ({learner.year_group.name})"
 
 
+class LearnerSearchSelect(forms.Select):
+    """A learner select that renders only the chosen learner (not the school's
+    1,100): static/js/pickers.js turns it into a searchable tom-select that asks
+    `caseload:learner-picker` (scoped, a page at a time) as the person types."""
+
+    def __init__(self, purpose: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={**(attrs or {}), "data-learner-picker": purpose})
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        attrs = {**(attrs or {}), "data-search-url": reverse("caseload:learner-picker")}
+        chosen = [str(v) for v in self.format_value(value) if str(v).isdigit()]
+        full = self.choices
+        queryset = getattr(full, "queryset", None)
+        rows = list(queryset.filter(pk__in=chosen)) if chosen and queryset is not None else []
+        self.choices = [("", "Type a name or UPN")] + [(r.pk, _learner_label(r)) for r in rows]
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = full
+
+
 class LearnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _learner_label(obj)
 
 
 class AllocationForm(forms.ModelForm):
-    learner = LearnerChoiceField(queryset=None)  # type: ignore[arg-type]
+    learner = LearnerChoiceField(queryset=None, widget=LearnerSearchSelect("allocate"))  # type: ignore[arg-type]
 
     class Meta:
         model = Allocation
@@ -247,7 +270,11 @@ class InterventionForm(forms.ModelForm):
 
 
 class RosterAddForm(forms.Form):
-    learner = LearnerChoiceField(queryset=None, label="Add a learner")  # type: ignore[arg-type]
+    learner = LearnerChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label="Add a learner",
+        widget=LearnerSearchSelect("roster"),
+    )
 
     def __init__(self, *args: Any, learners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -267,6 +294,7 @@ class RegisterForm(forms.Form):
         queryset=None,  # type: ignore[arg-type]
         required=False,
         label="Someone else attended (not on the roster)",
+        widget=LearnerSearchSelect("roster"),
     )
 
     def __init__(self, *args: Any, roster: list[Any], learners: Any, **kwargs: Any) -> None:
@@ -304,6 +332,10 @@ class ContactLogForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        restricted = {p.pk for p in parents if no_contact_restrictions(p)}
+        self.fields["parent"].label_from_instance = lambda c: (
+            f"{c} — NO-CONTACT RESTRICTION" if c.pk in restricted else str(c)
+        )
         self.fields["agency"].queryset = agencies
         self.fields["colleague"].queryset = colleagues
         self.fields["when"].initial = timezone.localtime().replace(second=0, microsecond=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ from pastoral.notifications.finders import (
     role_holder_ids,
     unique,
 )
-from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_scoped
 
 # A plan's key worker hears this many school days before the review date.
 PLAN_REVIEW_NOTICE_SCHOOL_DAYS = 5
@@ -209,30 +210,6 @@ def sars_overdue(school: School, today: dt.date) -> Iterator[Due]:
             )
 
 
-def _visible_sars(scope: Scope, ids: list[str]) -> set[str]:
-    from caseload.reports.sar import sars_for
-
-    return {str(pk) for pk in sars_for(scope).filter(pk__in=ids).values_list("pk", flat=True)}
-
-
-def _visible_plans(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in Plan.objects.filter(pk__in=ids, school=scope.school)
-        .filter(learner_filter(scope, Cap.MANAGE_PLANS, prefix="learner__"))
-        .values_list("pk", flat=True)
-    }
-
-
-def _visible_actions(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in AgreedAction.objects.filter(pk__in=ids, contact__school=scope.school)
-        .filter(learner_filter(scope, Cap.RECORD_CONTACTS, prefix="contact__learner__"))
-        .values_list("pk", flat=True)
-    }
-
-
 register_kind(
     ReminderKind(
         "caseload.plan_review_due", "A plan review coming up (key workers)", plan_reviews_due
@@ -260,6 +237,26 @@ register_kind(
         urgent=True,
     )
 )
-register_visibility("caseload.plan", _visible_plans)
-register_visibility("caseload.subjectaccessrequest", _visible_sars)
-register_visibility("caseload.agreedaction", _visible_actions)
+
+
+def _scoped_plans(scope: Scope) -> Any:
+    return Plan.objects.filter(school=scope.school).filter(
+        learner_filter(scope, Cap.MANAGE_PLANS, prefix="learner__")
+    )
+
+
+def _scoped_actions(scope: Scope) -> Any:
+    return AgreedAction.objects.filter(contact__school=scope.school).filter(
+        learner_filter(scope, Cap.RECORD_CONTACTS, prefix="contact__learner__")
+    )
+
+
+def _scoped_sars(scope: Scope) -> Any:
+    from caseload.reports.sar import sars_for
+
+    return sars_for(scope)
+
+
+register_scoped("caseload.plan", _scoped_plans)
+register_scoped("caseload.agreedaction", _scoped_actions, learner_path="contact__learner")
+register_scoped("caseload.subjectaccessrequest", _scoped_sars)

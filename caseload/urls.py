@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.my_caseload, name="mine"),
     path("board/", views.board, name="board"),
     path("board/reallocate/", views.reallocate, name="reallocate"),
+    path("learners/pick/", views.learner_picker, name="learner-picker"),
     path("allocations/new/", views.allocation_create, name="allocation-create"),
     path("allocations/<int:pk>/end/", views.allocation_end, name="allocation-end"),
     path("learners/<int:pk>/", views.profile, name="profile"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pastoral.templatetags.pastoral_dates import as_date, ukdate
+
 FIELD_LABELS = {
     "type": "Type",
     "status": "Status",
@@ -50,6 +52,8 @@ class VersionDiff:
 
 
 def _show(value: Any) -> Any:
+    if isinstance(value, str) and as_date(value) is not None:
+        return ukdate(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):

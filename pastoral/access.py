@@ -44,7 +44,9 @@ class Cap(enum.StrEnum):
     ASSEMBLE_SUBJECT_ACCESS = "assemble_subject_access"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"
     VIEW_CASELOAD_BOARD = "view_caseload_board"
+    REVIEW_RETENTION = "review_retention"
 
 
 DSL_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
@@ -79,6 +81,15 @@ CAPABILITY_ROLES: dict[Cap, frozenset[str]] = {
     ),
     Cap.READ_AUDIT: DSL_ROLES,
     Cap.MANAGE_USERS: frozenset({Role.ADMIN}),
+    # ACCESS.md: the school administrator keeps "users, roles, imports, settings"
+    # (school details, calendar, letter templates, thresholds); no case content.
+    Cap.MANAGE_SETTINGS: frozenset({Role.ADMIN}),
+    # Retention of the records that are not safeguarding records (SEN, attendance,
+    # behaviour, general pastoral): the administrator reviews and disposes of them
+    # (learner name, type, count, due date, rule: no content) and the DSL team,
+    # who see every learner's records, may too. Safeguarding records' retention is
+    # Cap.VIEW_ALL_RESTRICTED's (DSL team only). docs/retention.md.
+    Cap.REVIEW_RETENTION: frozenset({Role.ADMIN, Role.DSL, Role.DEPUTY_DSL}),
 }
 
 # Which learners a role's case capabilities reach.
@@ -134,10 +145,10 @@ def scope_for(user: User, school: School | None) -> Scope | None:
     """The person's roles in the school, or None if they have none there."""
     if school is None or not user.is_authenticated or not user.is_active:
         return None
-    return _scope_from(user, school, list(Membership.objects.filter(user=user, school=school)))
+    return scope_from(user, school, list(Membership.objects.filter(user=user, school=school)))
 
 
-def _scope_from(user: User, school: School, memberships: list[Membership]) -> Scope | None:
+def scope_from(user: User, school: School, memberships: list[Membership]) -> Scope | None:
     """A Scope from the person's memberships of one school (year groups fetched
     only when one of them is a head-of-year membership)."""
     if not memberships:
@@ -154,28 +165,6 @@ def _scope_from(user: User, school: School, memberships: list[Membership]) -> Sc
         else set()
     )
     return Scope(user=user, school=school, roles=frozenset(roles), year_group_ids=frozenset(years))
-
-
-def current_standing(
-    user: User, chosen_school_id: int | None
-) -> tuple[list[School], School | None, Scope | None]:
-    """For the middleware, in one query (two for a head of year): the schools
-    the person belongs to (by name), the chosen one (else the first) and their
-    scope in it."""
-    memberships = list(
-        Membership.objects.filter(user=user)
-        .select_related("school")
-        .order_by("school__name", "school_id", "pk")
-    )
-    schools: list[School] = []
-    for m in memberships:
-        if not schools or schools[-1].pk != m.school_id:
-            schools.append(m.school)
-    school = next((s for s in schools if s.pk == chosen_school_id), schools[0] if schools else None)
-    if school is None or not user.is_active:
-        return schools, school, None
-    mine = [m for m in memberships if m.school_id == school.pk]
-    return schools, school, _scope_from(user, school, mine)
 
 
 def require(scope: Scope | None, cap: Cap) -> Scope:

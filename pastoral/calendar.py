@@ -1,8 +1,10 @@
 """The school calendar: which dates are school days.
 
 A school day is a weekday inside one of the school's terms that is not a
-closure (INSET day, half-term or other holiday, bank holiday). Holidays
-between terms are simply the gaps between terms.
+closure (INSET day, half-term or other holiday) and not a bank holiday of
+England and Wales (from the `holidays` package), unless the school has marked
+that bank holiday as a school day (BankHolidayOpening). Holidays between terms
+are simply the gaps between terms.
 
 A school that has not recorded its terms around a date (a new school, or next
 year's terms not entered yet) must still get its reminders: a date further
@@ -20,11 +22,13 @@ for one school (a reminder finder looping over plans) loads a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
+import holidays
 from django.db.models import CharField, F, Value
 
-from pastoral.models import Closure, School, Term
+from pastoral.models import BankHolidayOpening, Closure, School, Term
 
 HOLIDAY_REACH = dt.timedelta(days=60)
 _ONE_DAY = dt.timedelta(days=1)
@@ -38,10 +42,13 @@ class SchoolCalendar:
     end: dt.date
     terms: tuple[tuple[dt.date, dt.date], ...]
     closures: frozenset[dt.date]
+    # Bank holidays the school has marked as school days.
+    openings: frozenset[dt.date] = frozenset()
 
     @classmethod
     def load(cls, school: School | int, start: dt.date, end: dt.date) -> SchoolCalendar:
-        """One query: the terms that can govern the range and the closures in it."""
+        """One query: the terms that can govern the range, the closures and the
+        bank-holiday openings in it."""
         school_id = school if isinstance(school, int) else school.pk
         if end < start:
             start, end = end, start
@@ -59,7 +66,12 @@ class SchoolCalendar:
             .order_by()
             .values_list("date", F("date"), Value("closure", output_field=CharField()))
         )
-        rows = list(terms.union(closures, all=True))
+        openings = (
+            BankHolidayOpening.objects.filter(school_id=school_id, date__gte=start, date__lte=end)
+            .order_by()
+            .values_list("date", F("date"), Value("open", output_field=CharField()))
+        )
+        rows = list(terms.union(closures, openings, all=True))
         return cls(
             start=start,
             end=end,
@@ -67,6 +79,7 @@ class SchoolCalendar:
                 sorted((_as_date(a), _as_date(b)) for a, b, what in rows if what == "term")
             ),
             closures=frozenset(_as_date(a) for a, _b, what in rows if what == "closure"),
+            openings=frozenset(_as_date(a) for a, _b, what in rows if what == "open"),
         )
 
     def covers(self, day: dt.date) -> bool:
@@ -76,6 +89,8 @@ class SchoolCalendar:
         if not self.covers(day):
             raise ValueError(f"{day} is outside the loaded range {self.start} to {self.end}")
         if day.weekday() >= 5 or day in self.closures:
+            return False
+        if day not in self.openings and is_bank_holiday(day):
             return False
         governed = False
         for start, end in self.terms:
@@ -109,6 +124,26 @@ class SchoolCalendar:
             if self.is_school_day(current):
                 remaining -= 1
         return current
+
+
+@functools.lru_cache(maxsize=64)
+def _bank_holidays_of(year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year).items())
+
+
+def bank_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """The bank holidays of England and Wales from `start` to `end` (inclusive),
+    date -> name, in date order (no query: the `holidays` package knows them)."""
+    found: dict[dt.date, str] = {}
+    for year in range(start.year, end.year + 1):
+        found.update(
+            (day, name) for day, name in _bank_holidays_of(year).items() if start <= day <= end
+        )
+    return dict(sorted(found.items()))
+
+
+def is_bank_holiday(day: dt.date) -> bool:
+    return day in _bank_holidays_of(day.year)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

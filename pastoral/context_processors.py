@@ -16,4 +16,13 @@ def pastoral(request: HttpRequest) -> dict[str, Any]:
         "scope": scope,
         "nav_items": nav.items_for(scope),
         "roles_label": roles_label(scope.roles) if scope else "",
+        # Called only when a page draws the menu: the Trust entry, for trust roles only.
+        "trust_nav": lambda: _has_trust_role(request),
     }
+
+
+def _has_trust_role(request: HttpRequest) -> bool:
+    from pastoral.trust.standing import trust_scopes_for
+
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and trust_scopes_for(user))

@@ -30,6 +30,7 @@ from pastoral.models import (
     User,
     YearGroup,
 )
+from pastoral.people.demo import seed_agency_people, seed_parents
 from pastoral.upn import make_upn
 
 DEMO_PASSWORD = "pastoral-demo-2026"  # noqa: S105 - development only, printed by `make run`
@@ -40,8 +41,10 @@ AGENCIES = [
     ("Early Help Hub", Agency.Kind.EARLY_HELP, "0300 123 4002"),
     ("CAMHS Single Point of Access", Agency.Kind.CAMHS, "0300 123 4003"),
     ("Police Schools Liaison Officer", Agency.Kind.POLICE, "101"),
-    ("School Nursing Team", Agency.Kind.HEALTH, "0300 123 4005"),
-    ("Attendance and Welfare Service", Agency.Kind.ATTENDANCE, "0300 123 4006"),
+    ("School Nursing Team", Agency.Kind.SCHOOL_NURSE, "0300 123 4005"),
+    ("Attendance and Welfare Service", Agency.Kind.EDUCATION_WELFARE, "0300 123 4006"),
+    ("Virtual School for Looked-After Children", Agency.Kind.VIRTUAL_SCHOOL, "0300 123 4010"),
+    ("Local Authority Designated Officer (LADO)", Agency.Kind.LADO, "0300 123 4011"),
     ("Educational Psychology Service", Agency.Kind.EDUCATIONAL_PSYCHOLOGY, "0300 123 4007"),
     ("Youth Justice Service", Agency.Kind.YOUTH_JUSTICE, "0300 123 4008"),
     ("Young Carers Project", Agency.Kind.VOLUNTARY, "0300 123 4009"),
@@ -164,8 +167,10 @@ def seed_school(
     ay_start = academic_year_start(today)
     make_calendar(school, ay_start - 1)
     make_calendar(school, ay_start)
-    Agency.objects.bulk_create(
-        [Agency(school=school, name=n, kind=k, phone=p) for n, k, p in AGENCIES]
+    seed_agency_people(
+        Agency.objects.bulk_create(
+            [Agency(school=school, name=n, kind=k, phone=p) for n, k, p in AGENCIES]
+        )
     )
 
     staff_users = User.objects.bulk_create(
@@ -270,7 +275,8 @@ def seed_school(
                     phone=f"07700 9{rng.randrange(10000, 99999)}",
                 )
             )
-    Contact.objects.bulk_create(contacts, batch_size=5000)
+    contacts = Contact.objects.bulk_create(contacts, batch_size=5000)
+    seed_parents(rng, contacts, today)
     return {Role.STAFF: list(staff_users)}
 
 
@@ -310,6 +316,11 @@ def seed_core(*, seed: int, scale: str, today: dt.date) -> DemoContext:
         urn="136001",
         la_code="330",
         phase=School.Phase.SECONDARY,
+        headteacher="Mrs Joanna Whitfield",
+        address="Oakfield Lane\nRiverside\nRV1 4OA",
+        phone="01632 960 123",
+        email="office@oakfield.example",
+        pastoral_retention_years=6,
     )
     schools = [demo_school]
     staff = {
@@ -415,6 +426,10 @@ def seed_core(*, seed: int, scale: str, today: dt.date) -> DemoContext:
         # The demo DSL also works at a second school of the trust (two-school access).
         Membership.objects.create(user=demo_users[Role.SENCO], school=schools[1], role=Role.SENCO)
 
+    # The trust's safeguarding lead and administrator (pastoral/trust/demo.py).
+    from pastoral.trust.demo import seed_trust_roles
+
+    demo_users.update(seed_trust_roles(trust, domain=DEMO_DOMAIN, password_hash=password_hash))
     years = {s.pk: list(AcademicYear.objects.filter(school=s).order_by("start")) for s in schools}
     return DemoContext(
         rng=rng,

@@ -28,9 +28,12 @@ class ImportUploadForm(forms.Form):
         initial=ImportBatch.Kind.LEARNERS,
     )
     file = forms.FileField(
-        label="CSV file (UTF-8)",
-        help_text="An export from the school's MIS. Nothing changes until you confirm the preview.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="File (CSV in UTF-8, or a CTF's XML)",
+        help_text="An export from the school's MIS, or a Common Transfer File from the pupil's "
+        "last school. Nothing changes until you confirm the preview.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,text/csv,.xml,application/xml,text/xml"}
+        ),
     )
 
     def clean_file(self) -> object:
@@ -77,10 +80,32 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request.GET.get("page")
             )
         else:
-            changed = [c for c in outcome.changes if c.action != "unchanged"]
-            context["page"] = Paginator(changed, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+            # A CTF's preview lists every pupil, the unchanged ones too (with what the
+            # file carries beyond their fields); a CSV's lists what would change.
+            shown = (
+                outcome.changes
+                if batch.kind == ImportBatch.Kind.CTF
+                else [c for c in outcome.changes if c.action != "unchanged"]
+            )
+            context["page"] = Paginator(shown, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
             context["fingerprint"] = outcome.fingerprint()
+            context["ctf"] = getattr(outcome.plan, "header", None)
+            context["skipped"] = getattr(outcome.plan, "skipped", ())
     return render(request, "pastoral/import_detail.html", context)
+
+
+@require_GET
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file as uploaded: a CTF's is kept after it is applied, for audit. Audited."""
+    scope = require(request.scope, Cap.IMPORT_MIS)
+    batch = selectors.import_batch_or_404(scope, pk)
+    content = services.import_batch_download(scope=scope, batch=batch)
+    xml = batch.kind == ImportBatch.Kind.CTF
+    response = HttpResponse(content, content_type="application/xml" if xml else "text/csv")
+    safe = "".join(ch for ch in batch.filename if ch.isalnum() or ch in "._-") or "import"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

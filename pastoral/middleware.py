@@ -11,8 +11,12 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
+from django_otp.models import Device
 
-from pastoral.access import current_standing
+from pastoral import standing
 
 SESSION_SCHOOL_KEY = "pastoral_school_id"
 SESSION_STARTED_KEY = "pastoral_started_at"
@@ -24,7 +28,13 @@ SEEN_RESOLUTION = 30
 BACKGROUND_HEADER = "X-Pastoral-Background"
 
 # Paths reachable without signing in.
-PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/static/", "/accounts/locked/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/healthz",
+    "/static/",
+    "/accounts/locked/",
+    "/accounts/invitation/",
+)
 # Paths a signed-in person may reach before proving their second factor.
 SECOND_FACTOR_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
 
@@ -74,7 +84,9 @@ class SessionLifetimeMiddleware:
                     changes={"reason": "idle" if idle else "lifetime"},
                 )
                 logout(request)
-                return _go(request, _with_next(reverse("login"), request, expired="1"))
+                # The sign-in page says why ("1": idle, the usual case).
+                reason = "1" if idle else ("lifetime" if too_old else "closed")
+                return _go(request, _with_next(reverse("login"), request, expired=reason))
             if SESSION_STARTED_KEY not in request.session:
                 request.session[SESSION_STARTED_KEY] = started
             # Every request counts as activity except background polling (the
@@ -89,6 +101,32 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+class OTPMiddleware(_OTPMiddleware):
+    """django-otp's middleware (request.user.otp_device, .is_verified()), without
+    its query on every request: a device found confirmed and the user's own is
+    remembered under the user's access stamp (pastoral/standing.py), which
+    changes when any of their devices is saved, reset or removed."""
+
+    def _verify_user_sync(self, request: HttpRequest, user):  # type: ignore[no-untyped-def]
+        self._init_user_fields(user)
+        persistent_id = (
+            request.session.get(DEVICE_ID_SESSION_KEY) if user.is_authenticated else None
+        )
+        if not persistent_id:
+            return user
+        if standing.device_verified(user, persistent_id):
+            # Loaded only if a page asks for the device itself (is_verified() does not).
+            user.otp_device = SimpleLazyObject(
+                lambda: Device.from_persistent_id(self._normalize_persistent_id(persistent_id))
+            )
+            return user
+        device = self._device_from_persistent_id(persistent_id)
+        user.otp_device = self._finalize_device(request, user, device)
+        if user.otp_device is not None:
+            standing.remember_device(user, persistent_id)
+        return user
+
+
 class CurrentSchoolMiddleware:
     """Sets request.school and request.scope from the person's chosen school."""
 
@@ -100,7 +138,7 @@ class CurrentSchoolMiddleware:
         request.scope = None  # type: ignore[attr-defined]
         request.schools = []  # type: ignore[attr-defined]
         if request.user.is_authenticated:
-            schools, school, scope = current_standing(
+            schools, school, scope = standing.standing_for(
                 request.user,  # type: ignore[arg-type]
                 request.session.get(SESSION_SCHOOL_KEY),
             )

@@ -7,7 +7,11 @@ The pages themselves still check: the menu is a convenience, not the guard.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.urls import reverse
 
 from pastoral.access import Cap, Scope
 
@@ -19,6 +23,14 @@ class NavItem:
     order: int = 50
     cap: Cap | None = None
     roles: frozenset[str] | None = None
+    # A rule the capability table cannot say (e.g. "every member but an
+    # administrator with no other role"): the app's own access check.
+    visible: Callable[[Scope], bool] | None = None
+
+    @functools.cached_property
+    def url(self) -> str:
+        """Reversed once per process, not on every page."""
+        return reverse(self.url_name)
 
 
 _items: dict[str, NavItem] = {}
@@ -36,6 +48,7 @@ def items_for(scope: Scope | None) -> list[NavItem]:
         for item in _items.values()
         if (item.cap is None or scope.can(item.cap))
         and (item.roles is None or scope.has(*item.roles))
+        and (item.visible is None or item.visible(scope))
     ]
     return sorted(visible, key=lambda item: (item.order, item.label))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -23,7 +24,9 @@ elif not DEBUG and len(SECRET_KEY) < 50:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links follow the port the development server is told to use
+# (`PORT=8101 make run`), so e-mailed links reach it. Set SITE_URL in production.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,8 +52,10 @@ INSTALLED_APPS = [
     "pastoral.notifications",
     "pastoral.reports",
     "attendance",
+    "behaviour",
     "safeguarding",
     "caseload",
+    "provision",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "pastoral.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -90,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pastoral.context_processors.pastoral",
             ],
+            # `|ukdate` in every template (dates and ISO strings as `12 Jan 2027`)
+            "builtins": ["pastoral.templatetags.pastoral_dates"],
         },
     }
 ]
@@ -104,6 +111,17 @@ except Exception as exc:  # dj-database-url raises several types for a bad URL
     raise ImproperlyConfigured(f"Environment variable DATABASE_URL is invalid: {exc}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# PostgreSQL through pgbouncer in transaction mode: a connection is the
+# server's only for one transaction, so no server-side cursor may outlive it
+# and no statement is prepared on the server (docs/scaling.md).
+DATABASE_POOLER = env_str("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER must be empty or pgbouncer (not {DATABASE_POOLER!r})."
+    )
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -133,6 +151,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 15, minimum=1)
+# How long an invitation or re-enrolment link works (days).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # django-axes: throttle and lock out failed sign-ins.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
@@ -144,6 +164,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
+# UK dates everywhere (`12 Jan 2027`): pastoral/formats/en_GB/formats.py
+FORMAT_MODULE_PATH = ["pastoral.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -161,6 +183,27 @@ STORAGES = {
 }
 # Attachments and generated reports: outside static/, never served directly.
 PRIVATE_STORAGE_ROOT = Path(env_str("PRIVATE_STORAGE_ROOT", str(BASE_DIR / "var" / "private")))
+# Where they live (pastoral/private_files.py): a folder (one node, or a shared
+# network folder), the database (several nodes with only PostgreSQL), or a
+# django-storages class such as storages.backends.s3.S3Storage with its options.
+PRIVATE_STORAGE = env_str("PRIVATE_STORAGE", "filesystem")
+_PRIVATE_BACKENDS = {
+    "filesystem": "pastoral.private_files.PrivateFileSystemStorage",
+    "database": "pastoral.private_files.DatabaseStorage",
+}
+if PRIVATE_STORAGE not in _PRIVATE_BACKENDS and "." not in PRIVATE_STORAGE:
+    raise ImproperlyConfigured(
+        "PRIVATE_STORAGE must be filesystem, database or a storage class's dotted path "
+        f"(not {PRIVATE_STORAGE!r})."
+    )
+try:
+    _PRIVATE_OPTIONS = json.loads(env_str("PRIVATE_STORAGE_OPTIONS", "{}"))
+except ValueError as error:
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE_OPTIONS is not JSON: {error}") from error
+STORAGES["private"] = {
+    "BACKEND": _PRIVATE_BACKENDS.get(PRIVATE_STORAGE, PRIVATE_STORAGE),
+    "OPTIONS": _PRIVATE_OPTIONS,
+}
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 MEDIA_URL = "/not-served/"  # private files go only through permission-checked views
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
@@ -193,11 +236,24 @@ AUDIT_CHECKPOINT_EMAIL_DSLS = env_bool("AUDIT_CHECKPOINT_EMAIL_DSLS", False)
 AUDIT_CHECKPOINT_HOUR = env_int("AUDIT_CHECKPOINT_HOUR", 2, minimum=0)
 AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 5, minimum=1)
 
-# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process.
+# Celery: Redis when REDIS_URL is set; otherwise tasks run in-process. In
+# production (DEBUG off) REDIS_URL is required, so that PDFs, imports and
+# reminders run in a Celery worker and never inside a web worker; a single small
+# node may opt out knowingly with ALLOW_IN_PROCESS_TASKS=1.
 REDIS_URL = env_str("REDIS_URL", "")
+ALLOW_IN_PROCESS_TASKS = env_bool("ALLOW_IN_PROCESS_TASKS", False)
+if not DEBUG and not REDIS_URL and not ALLOW_IN_PROCESS_TASKS:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off (Celery's broker: PDFs, imports and "
+        "reminders run in a worker); set ALLOW_IN_PROCESS_TASKS=1 only for a single small node."
+    )
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+# With a worker to give it to, every PDF is made there, never in a web worker
+# (its memory and CPU stay the web's); without one, small reports are made in
+# the request and large ones (REPORT_INLINE_MAX_ENTRIES) in-process too.
+REPORTS_IN_WORKER = env_bool("REPORTS_IN_WORKER", not CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

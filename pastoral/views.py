@@ -6,28 +6,60 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pastoral import nav, selectors
+from pastoral import audit, columns, nav, selectors
 from pastoral.access import Cap, learner_or_404, require
+from pastoral.exports import export_format, export_response
 from pastoral.filters import LearnerFilter
 from pastoral.middleware import SESSION_SCHOOL_KEY
+from pastoral.people.selectors import parents_of
+from pastoral.school_settings.checklist import golive_checklist_for
 
 PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pastoral/home.html")
+    context = {}
+    scope = getattr(request, "scope", None)
+    if scope is None and request.user.is_authenticated:
+        from pastoral.trust.standing import trust_scopes_for
+
+        # A trust-level person with no role in any school: their trust pages.
+        if trust_scopes_for(request.user):  # type: ignore[arg-type]
+            return redirect("trust:index")
+    if scope is not None and scope.can(Cap.MANAGE_SETTINGS):
+        # The administrator sees what the school still needs until it is all done.
+        items = golive_checklist_for(scope)
+        if not all(item.done for item in items):
+            context["golive_items"] = items
+    return render(request, "pastoral/home.html", context)
 
 
 @require_GET
-def learner_list(request: HttpRequest) -> HttpResponse:
+def learner_list(request: HttpRequest) -> HttpResponseBase:
     scope = require(request.scope, Cap.SEARCH_LEARNERS)
     learner_filter = LearnerFilter(
         request.GET, queryset=selectors.learner_directory_for(scope), scope=scope
     )
+    show_case = scope.can(Cap.VIEW_PROFILE)
+    fmt = export_format(request)
+    if fmt is not None:
+        learner_filter.is_valid()
+        return export_response(
+            request,
+            scope,
+            rows=learner_filter.qs,
+            columns=columns.learner_columns(show_case),
+            filename="learners",
+            fmt=fmt,
+            audit_action="pastoral.learners.exported",
+            filters=learner_filter.form.cleaned_data,
+        )
     page = Paginator(learner_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -43,7 +75,7 @@ def learner_list(request: HttpRequest) -> HttpResponse:
             "filter": learner_filter,
             "page": page,
             "query": query.urlencode(),
-            "show_case": scope.can(Cap.VIEW_PROFILE),
+            "show_case": show_case,
         },
     )
 
@@ -69,11 +101,33 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_or_404(scope, pk, Cap.SEARCH_LEARNERS)
     in_case_scope = selectors.learner_in_case_scope(scope, learner)
     links = nav.learner_links_for(scope, learner.pk, in_case_scope)
-    return render(
+    if scope.can(Cap.IMPORT_MIS):
+        # The office keeps parents' details (MIS data, no case content).
+        links.append(
+            {
+                "label": "Parents and carers",
+                "url": reverse("people:learner-contacts", kwargs={"pk": learner.pk}),
+            }
+        )
+    # Parents' restrictions show on the card to whoever may see the parents.
+    parents = (
+        list(parents_of(learner))
+        if scope.can(Cap.IMPORT_MIS) or (in_case_scope and scope.can(Cap.RECORD_CONTACTS))
+        else None
+    )
+    response = render(
         request,
         "pastoral/learner_detail.html",
-        {"learner": learner, "in_case_scope": in_case_scope, "learner_links": links},
+        {
+            "learner": learner,
+            "in_case_scope": in_case_scope,
+            "learner_links": links,
+            "parents": parents,
+        },
     )
+    if parents:
+        audit.viewed(scope, learner, action="people.contacts.viewed", where="directory card")
+    return response
 
 
 @require_POST

@@ -161,6 +161,15 @@ ACTION_TEXT = {
 ACTION_WEIGHTS = [6, 8, 3, 6, 3, 25, 14, 18, 10, 7]
 
 
+# What a member of staff notes beside a body-map mark.
+BRUISES = [
+    "Bruise about 3 cm, purple-yellow",
+    "Red mark, finger-shaped, about 5 cm",
+    "Graze, fresh, about 2 cm",
+    "Bruise about 4 cm, blue; says they fell",
+]
+
+
 def _when(rng: random.Random, today: dt.date, days_back: int) -> dt.datetime:
     day = today - dt.timedelta(days=days_back)
     while day.weekday() >= 5:
@@ -181,6 +190,7 @@ def _working_hours(moment: dt.datetime) -> dt.datetime:
 
 def seed(ctx: DemoContext) -> None:
     seed_school(ctx, ctx.demo_school, CONCERNS_DEMO_SCHOOL)
+    seed_retention(ctx, ctx.demo_school)
 
 
 def seed_school(ctx: DemoContext, school: School, total: int) -> None:
@@ -253,10 +263,17 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
                 description=rng.choice(TEXT[primary]),
                 action_taken=rng.choice(ACTION_TAKEN),
                 body_map=(
-                    [{"view": "front", "region": rng.choice(["left-arm", "right-arm", "left-leg"])}]
+                    [
+                        {
+                            "view": "front",
+                            "region": rng.choice(["left-arm", "right-arm", "left-leg"]),
+                            "note": rng.choice(BRUISES),
+                        }
+                    ]
                     if primary == "Physical abuse"
                     else []
                 ),
+                recorded_categories=list(cats),
                 level=Concern.Level.RESTRICTED if restricted else Concern.Level.PASTORAL,
                 status=status,
                 owner=rng.choice(dsls) if triaged else None,
@@ -315,7 +332,10 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
                     kind=ConcernEntry.Kind.TRIAGE,
                     author=concern.owner,
                     created_at=min(concern.triaged_at, now),
-                    text=f"level: {concern.level}; owner: {concern.owner}",
+                    text=(
+                        f"Status: Open. Level: {concern.get_level_display()}. "
+                        f"Owner: {concern.owner.full_name}."
+                    ),
                 )
             )
             for n in range(rng.choices([0, 1, 2, 3], weights=[15, 50, 25, 10])[0]):
@@ -452,3 +472,69 @@ def seed_school(ctx: DemoContext, school: School, total: int) -> None:
             reviewed_at=concern.triaged_at,
             finding="Shows the learners together at the time reported.",
         )
+
+
+# --- retention (docs/retention.md) -------------------------------------------------
+
+RETENTION_LEAVERS = [
+    # first, last, years since birth, years since leaving, legal hold?
+    ("Connor", "Whitlock", 27, 11, False),
+    ("Imogen", "Farrow", 26, 10, True),
+]
+
+
+def seed_retention(ctx: DemoContext, school: School) -> list[Learner]:
+    """Two former pupils born over 25 years ago whose CP files are due for review;
+    the second is on legal hold for a public inquiry."""
+    from pastoral.models import LegalHold
+    from pastoral.upn import make_upn
+
+    dsls = ctx.staff.get(school.pk, {}).get(Role.DSL, [])
+    year_group = school.year_groups.order_by("-number").first()  # type: ignore[attr-defined]
+    if not dsls or year_group is None:
+        return []
+    today = ctx.today
+    leavers = []
+    for serial, (first, last, age, left_ago, held) in enumerate(RETENTION_LEAVERS, start=900):
+        born = dt.date(today.year - age, 3, 14)
+        learner = Learner(
+            school=school,
+            upn=make_upn(int(school.la_code or "330"), int(school.urn[-4:]), born.year + 4, serial),
+            legal_first_name=first,
+            legal_last_name=last,
+            date_of_birth=born,
+            gender="M" if first == "Connor" else "F",
+            year_group=year_group,
+            on_roll_from=dt.date(today.year - left_ago - 5, 9, 1),
+            on_roll_until=dt.date(today.year - left_ago, 7, 20),
+        )
+        learner.save()
+        for months_before in (30, 8):
+            when = timezone.make_aware(
+                dt.datetime(today.year - left_ago, 7, 1, 10, 30)
+                - dt.timedelta(days=30 * months_before)
+            )
+            concern = Concern.objects.create(
+                school=school,
+                author=dsls[0],
+                submitted_at=when,
+                occurred_at=when,
+                location="Pastoral office",
+                description="Disclosure recorded at the time; referred to children's social care.",
+                level=Concern.Level.RESTRICTED,
+                status=Concern.Status.CLOSED,
+                closed_at=when + dt.timedelta(days=40),
+                close_reason="Case closed by children's social care",
+            )
+            ConcernLearner.objects.create(concern=concern, learner=learner)
+        if held:
+            LegalHold.objects.create(
+                school=school,
+                learner=learner,
+                covers=LegalHold.Covers.SAFEGUARDING,
+                reason=LegalHold.Reason.INQUIRY,
+                details="Independent inquiry: request to preserve records, ref. INQ/2026/114",
+                placed_by=dsls[0],
+            )
+        leavers.append(learner)
+    return leavers

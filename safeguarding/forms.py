@@ -210,7 +210,11 @@ class FollowUpForm(_Prefixed, forms.Form):
 
 class CorrectionForm(_Prefixed, forms.Form):
     id_prefix = "correct"
-    corrects = forms.CharField(label="What you are correcting", widget=forms.Select)
+    corrects = forms.CharField(
+        label="What you are correcting",
+        widget=forms.Select,
+        error_messages={"required": "Choose what you are correcting."},
+    )
     text = forms.CharField(
         label="Corrected text",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -229,14 +233,14 @@ class CorrectionForm(_Prefixed, forms.Form):
     body_region = forms.ChoiceField(
         label="Body map correction: where the injury is",
         required=False,
-        choices=[("", "— choose —"), *BODY_REGIONS],
+        choices=[("", "Choose…"), *BODY_REGIONS],
         help_text="An addendum to the original body map, which stays on the record.",
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["corrects"].widget.choices = choices
-        self._valid = {c for c, _ in choices}
+        self._valid = {c for c, _ in choices if c}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -286,7 +290,12 @@ class TriageForm(forms.Form):
 
 class ActionForm(_Prefixed, forms.Form):
     id_prefix = "action"
-    kind = forms.ChoiceField(label="Action", choices=ConcernAction.Kind.choices)
+    # No preselected action: a referral recorded by default would be a serious slip.
+    kind = forms.ChoiceField(
+        label="Action",
+        choices=[("", "Choose…"), *ConcernAction.Kind.choices],
+        error_messages={"required": "Choose the action taken."},
+    )
     details = forms.CharField(
         label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -325,7 +334,7 @@ class DecisionForm(_Prefixed, forms.Form):
     kind = forms.ChoiceField(
         label="Decision",
         choices=[
-            ("", "— choose —"),
+            ("", "Choose…"),
             (ConcernDecision.Kind.NO_REFERRAL.value, ConcernDecision.Kind.NO_REFERRAL.label),
             (ConcernDecision.Kind.NO_SHARE.value, ConcernDecision.Kind.NO_SHARE.label),
         ],
@@ -377,7 +386,7 @@ class ShareForm(_Prefixed, forms.Form):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "— choose —")] + [
+        self.fields["user"].choices = [("", "Choose…")] + [
             (u.pk, u.full_name) for u in selectors.colleagues_for(scope).exclude(pk=scope.user.pk)
         ]
 
@@ -473,7 +482,11 @@ class ParticipantForm(_Prefixed, forms.Form):
     learner = forms.IntegerField(
         label="Learner", widget=forms.HiddenInput, error_messages={"required": "Choose a learner."}
     )
-    part = forms.ChoiceField(label="Part", choices=Participant.Part.choices)
+    part = forms.ChoiceField(
+        label="Part",
+        choices=[("", "Choose…"), *Participant.Part.choices],
+        error_messages={"required": "Choose their part."},
+    )
 
 
 class StatementForm(forms.Form):
@@ -506,3 +519,7 @@ class ParticipantOutcomeForm(forms.Form):
 class ConcludeForm(_Prefixed, forms.Form):
     id_prefix = "conclude"
     conclusion = forms.CharField(label="Conclusion", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The lists' filter form lives in its own module (this one is long enough).
+from safeguarding.list_forms import ConcernFilterForm as ConcernFilterForm  # noqa: E402

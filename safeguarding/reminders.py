@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,13 @@ from django.utils import timezone
 from pastoral.access import Scope
 from pastoral.models import Role, School
 from pastoral.notifications.finders import as_date, in_notice, overdue, role_holder_ids
-from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+from pastoral.notifications.registry import (
+    Due,
+    ReminderKind,
+    register_kind,
+    register_kind_label,
+    register_scoped,
+)
 from safeguarding import selectors
 from safeguarding.models import Concern, ConcernAction
 
@@ -110,23 +117,6 @@ def untriaged_concerns(school: School, today: dt.date) -> Iterator[Due]:
             )
 
 
-def _visible_concerns(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in selectors.concerns_for(scope).filter(pk__in=ids).values_list("pk", flat=True)
-    }
-
-
-def _visible_actions(scope: Scope, ids: list[str]) -> set[str]:
-    return {
-        str(pk)
-        for pk in ConcernAction.objects.filter(
-            pk__in=ids,
-            concern__in=selectors.concerns_for(scope).filter(full_access=True).values("pk"),
-        ).values_list("pk", flat=True)
-    }
-
-
 register_kind(
     ReminderKind(
         "safeguarding.follow_up_due", "A safeguarding follow-up action due", follow_ups_due
@@ -147,5 +137,29 @@ register_kind(
         urgent=True,
     )
 )
-register_visibility("safeguarding.concern", _visible_concerns)
-register_visibility("safeguarding.concernaction", _visible_actions)
+
+
+def _scoped_actions(scope: Scope) -> Any:
+    return ConcernAction.objects.filter(
+        concern__in=selectors.concerns_for(scope).filter(full_access=True).values("pk")
+    )
+
+
+def _concern_names(concerns: Any) -> dict[str, str]:
+    return {
+        str(c.pk): ", ".join(sorted(x.display_name for x in c.learners.all()))
+        for c in concerns.prefetch_related("learners")
+    }
+
+
+def _concern_action_names(actions: Any) -> dict[str, str]:
+    return {
+        str(a.pk): ", ".join(sorted(x.display_name for x in a.concern.learners.all()))
+        for a in actions.prefetch_related("concern__learners")
+    }
+
+
+register_scoped("safeguarding.concern", selectors.concerns_for, names=_concern_names)
+register_scoped("safeguarding.concernaction", _scoped_actions, names=_concern_action_names)
+register_kind_label("safeguarding.concern", "New safeguarding concerns")
+register_kind_label("safeguarding.share", "Concerns shared with you")

@@ -530,6 +530,7 @@ def build_cp_file(scope: Scope, job: ReportJob, progress: registry.Progress) -> 
         Section(
             key="receipt",
             title="Receipt slip for the receiving DSL",
+            new_page=True,
             intro=(
                 "Receiving DSL: please complete this slip and return it to the sending DSL "
                 f"({scope.user.full_name}, {scope.user.email}) as soon as the file is received."

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/", views.my_concerns, name="my-concerns"),
     path("inbox/", views.inbox, name="inbox"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("pastoral/", views.pastoral_list, name="pastoral-list"),
     path("concerns/", views.concern_list, name="concern-list"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern-detail"),
     path("concerns/<int:pk>/follow-up/", views.follow_up, name="concern-follow-up"),

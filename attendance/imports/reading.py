@@ -31,6 +31,8 @@ SESSIONS = {"am": "AM", "pm": "PM"}
 SESSION_EXACT = {"AM": "AM", "PM": "PM", "am": "AM", "pm": "PM"}
 CODES_UPPER = {code.upper(): code for code in codes.CODES}
 PROGRESS_EVERY = 5000
+# Where a school administrator enters terms and closures.
+TERM_DATES_HINT = "School settings > Term dates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +157,22 @@ class MarksImporter(CsvImporter[MarkRow, MarksPlan]):
 
     def _date_problem(self, day: dt.date) -> str | None:
         if not any(start <= day <= end for start, end in self.years):
-            return f"{day:%d/%m/%Y} is outside the school's academic years"
+            return (
+                f"{day:%d/%m/%Y} is outside the school's academic years: add that year and "
+                f"its term dates ({TERM_DATES_HINT}), then upload the file again"
+            )
         if day.weekday() >= 5:
             return f"{day:%d/%m/%Y} is a {day:%A}: there are no sessions at weekends"
         if day in self.closures:
-            return f"{day:%d/%m/%Y} is a school closure ({self.closures[day]})"
+            return (
+                f"{day:%d/%m/%Y} is a school closure ({self.closures[day]}): remove this row, "
+                f"or remove the closure ({TERM_DATES_HINT}) if the school was open"
+            )
         if not self._in_term(day):
-            return f"{day:%d/%m/%Y} is outside the school's terms"
+            return (
+                f"{day:%d/%m/%Y} is outside the school's terms: if it was a school day, add or "
+                f"correct the term dates ({TERM_DATES_HINT}), then upload the file again"
+            )
         if day > self.today:
             return f"{day:%d/%m/%Y} is in the future"
         return None

@@ -11,6 +11,7 @@ in Python.
 - targets: targets, one target, learners below their target
 - marks: a learner's marks, trend, changes and PA crossings; closures; today's list
 - interventions: interventions and return plans
+- part_time: the part-time timetable register and its reconciliation with the marks
 - timeline: the attendance stream of a learner's chronology
 - imports: marks import jobs
 
@@ -39,16 +40,22 @@ from attendance.selectors.figures import (
     marks_in_range,
 )
 from attendance.selectors.imports import import_job_or_404, import_jobs_for
-from attendance.selectors.interventions import interventions_for, return_plans_for
+from attendance.selectors.interventions import (
+    intervention_or_404,
+    interventions_for,
+    return_plans_for,
+)
 from attendance.selectors.lists import (
     falls_for,
     flagged_rows,
     hydrate,
     hydrate_lists,
+    learner_rows,
     learner_rows_page,
 )
 from attendance.selectors.marks import (
     PA_CROSSING_MIN_SESSIONS,
+    absent_learner_ids,
     closures_for,
     mark_changes_for,
     marks_for,
@@ -56,10 +63,21 @@ from attendance.selectors.marks import (
     unexplained_today_for,
     weekly_trend,
 )
+from attendance.selectors.part_time import (
+    ReconciliationRow,
+    attendance_settings_for,
+    part_time_counts_for,
+    part_time_for_learner,
+    part_time_or_404,
+    part_time_timetables_for,
+    reconciliation_for,
+    sessions_grid,
+)
 from attendance.selectors.targets import below_target_for, target_or_404, targets_for
 from attendance.selectors.timeline import timeline_entries_for
 
 __all__ = [
+    "absent_learner_ids",
     "COHORTS",
     "LEARNER_COHORTS",
     "NO_SESSIONS",
@@ -81,8 +99,10 @@ __all__ = [
     "hydrate_lists",
     "import_job_or_404",
     "import_jobs_for",
+    "intervention_or_404",
     "interventions_for",
     "learner_attendance_summary",
+    "learner_rows",
     "learner_rows_page",
     "learner_stats",
     "mark_changes_for",
@@ -90,6 +110,14 @@ __all__ = [
     "marks_in_range",
     "pa_crossings",
     "reg_group_rows_for",
+    "ReconciliationRow",
+    "attendance_settings_for",
+    "part_time_counts_for",
+    "part_time_for_learner",
+    "part_time_or_404",
+    "part_time_timetables_for",
+    "reconciliation_for",
+    "sessions_grid",
     "return_plans_for",
     "target_or_404",
     "targets_for",

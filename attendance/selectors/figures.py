@@ -46,6 +46,10 @@ def default_range(
 # ---------------------------------------------------------------------------
 # Summaries
 
+# A status (on target, persistent absence) needs at least a school week of
+# sessions (two a day) behind it; fewer say "too early to tell".
+MIN_EVIDENCE_SESSIONS = 10
+
 
 def _share(name: str) -> Any:
     """A percentage of formula.PERCENTS over the summary's figures."""
@@ -79,6 +83,16 @@ class AttendanceSummary:
     @property
     def no_sessions(self) -> bool:
         return self.possible == 0
+
+    @property
+    def too_early(self) -> bool:
+        """Fewer possible sessions than a status needs (MIN_EVIDENCE_SESSIONS):
+        one mark is not "100% on target"; say "too early to tell"."""
+        return self.possible < MIN_EVIDENCE_SESSIONS
+
+    @property
+    def min_evidence(self) -> int:
+        return MIN_EVIDENCE_SESSIONS
 
     attendance_pct = _share("attendance_pct")
     absence_pct = _share("absence_pct")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -96,6 +97,42 @@ def flagged_rows(
     raise ValueError(f"unknown list {flag!r}")
 
 
+def _learners_in_scope(scope: Scope) -> QuerySet[Learner]:
+    return (
+        learners_for(scope, Cap.VIEW_PROFILE)
+        .select_related("year_group", "reg_group")
+        .order_by("legal_last_name", "legal_first_name", "id")
+    )
+
+
+def _with_figures(
+    scope: Scope, start: dt.date, end: dt.date
+) -> Callable[[list[Learner]], list[Learner]]:
+    """Puts each learner's figures on a batch of learners: one query per batch."""
+
+    def put(learners: list[Learner]) -> list[Learner]:
+        ids = [learner.pk for learner in learners]
+        stats = {
+            r["learner_id"]: r for r in learner_stats(scope, start, end).filter(learner_id__in=ids)
+        }
+        for learner in learners:
+            _put(learner, stats.get(learner.pk, formula.EMPTY))
+        return learners
+
+    return put
+
+
+def learner_rows(
+    scope: Scope, *, flag: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[QuerySet[Any], Callable[[list[Any]], list[Learner]]]:
+    """Every row of a list, unpaginated (what learner_rows_page pages), and the
+    step that turns a batch of those rows into learners carrying their figures."""
+    start, end = default_range(scope.school, start, end)
+    if flag:
+        return flagged_rows(scope, flag, start=start, end=end), hydrate
+    return _learners_in_scope(scope), _with_figures(scope, start, end)
+
+
 def learner_rows_page(
     scope: Scope,
     *,
@@ -106,23 +143,7 @@ def learner_rows_page(
     per_page: int = 50,
 ) -> Page:
     """One page of a list, with learners and figures: three queries whatever the page size."""
-    start, end = default_range(scope.school, start, end)
-    if flag:
-        page = Paginator(flagged_rows(scope, flag, start=start, end=end), per_page).get_page(
-            page_number
-        )
-        page.object_list = hydrate(page.object_list)
-        return page
-    learners = (
-        learners_for(scope, Cap.VIEW_PROFILE)
-        .select_related("year_group", "reg_group")
-        .order_by("legal_last_name", "legal_first_name", "id")
-    )
-    page = Paginator(learners, per_page).get_page(page_number)
-    ids = [learner.pk for learner in page.object_list]
-    stats = {
-        r["learner_id"]: r for r in learner_stats(scope, start, end).filter(learner_id__in=ids)
-    }
-    for learner in page.object_list:
-        _put(learner, stats.get(learner.pk, formula.EMPTY))
+    rows, prepare = learner_rows(scope, flag=flag, start=start, end=end)
+    page = Paginator(rows, per_page).get_page(page_number)
+    page.object_list = prepare(list(page.object_list))
     return page

@@ -145,3 +145,14 @@ def unexplained_today_for(scope: Scope, day: dt.date | None = None) -> QuerySet[
         .filter(Q(unexplained__gt=0) | Q(sessions_taken__gt=F("marks_today")))
         .order_by("year_group__number", "legal_last_name", "legal_first_name", "id")
     )
+
+
+def absent_learner_ids(school_id: int, learner_ids: list[int], day: dt.date) -> set[int]:
+    """Ids of the learners with an absence code (authorised or unauthorised) in
+    any session of `day`: one query. Registered with pastoral.providers, so that
+    behaviour can excuse a missed detention without importing attendance."""
+    return set(
+        Mark.objects.filter(
+            school_id=school_id, learner_id__in=learner_ids, date=day, code__in=codes.ABSENT_CODES
+        ).values_list("learner_id", flat=True)
+    )

@@ -31,6 +31,15 @@ nav.register_learner_link(
 )
 nav.register_learner_link(
     nav.LearnerLink(
+        "Common Transfer File (leaver)",
+        "caseload_reports:leaver-ctf",
+        order=91,
+        cap=Cap.IMPORT_MIS,
+        case_scope=False,  # the administrator's: MIS data, no case content
+    )
+)
+nav.register_learner_link(
+    nav.LearnerLink(
         "Transfer report", "caseload_reports:transfer", order=88, cap=Cap.EXPORT_TRANSFER
     )
 )

@@ -18,8 +18,9 @@ from caseload.models import ContactLog, Mark, Plan
 from caseload.reports.sections import job_learner, plans_of
 from pastoral.access import Cap, Scope, roles_label
 from pastoral.reports import bundle as bundles
-from pastoral.reports import registry
+from pastoral.reports import receipts, registry
 from pastoral.reports.models import ReportJob
+from pastoral.reports.selectors import cp_transfers_for
 from safeguarding.models import Concern, ConcernAction, ConcernEntry
 from safeguarding.selectors import concerns_for
 
@@ -254,6 +255,14 @@ def build_bundle(scope: Scope, job: ReportJob, progress: registry.Progress) -> d
         "plans": plans,
         "attendance": _attendance(scope, learner),
     }
+    transfer_id = job.params.get("transfer_id")
+    if transfer_id:
+        transfer = cp_transfers_for(scope).filter(pk=transfer_id, learner=learner).first()
+        if transfer is not None and transfer.receipt_key:
+            bundle["receipt"] = {
+                "reference": receipts.reference(scope.school.urn, transfer.pk),
+                "key": transfer.receipt_key,
+            }
     entries = len(chronology) + sum(1 + len(p["reviews"]) for p in plans)
     return {"payload": bundles.wrap(bundle), "_entries": entries}
 

@@ -15,7 +15,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from attendance import selectors as attendance
-from caseload.models import AgreedAction, ContactLog, Mark, Plan, Review, Target, TargetProgress
+from caseload.models import (
+    AgreedAction,
+    ContactLog,
+    Mark,
+    Need,
+    Plan,
+    Review,
+    Target,
+    TargetProgress,
+)
 from caseload.selectors import OPEN
 from pastoral.access import Cap, Scope, learner_or_404
 from pastoral.models import AcademicYear, Learner
@@ -80,6 +89,7 @@ def profile_section(learner: Learner) -> Section:
     allocations = list(learner.allocations.select_related("worker").order_by("-start", "-id"))
     facts = learner_facts(learner)
     facts.append(("CP / CIN status", learner.get_cp_status_display() or "None"))
+    facts += sen_facts(learner)
     current = [a for a in allocations if a.end is None or a.end >= timezone.localdate()]
     facts.append(
         (
@@ -89,6 +99,25 @@ def profile_section(learner: Learner) -> Section:
         )
     )
     return Section(key="profile", title="Profile", facts=facts)
+
+
+def sen_facts(learner: Learner) -> list[tuple[str, Any]]:
+    """SEN detail beyond the status: the needs named on the learner's plans and
+    their SEN support plans (two queries)."""
+    needs = sorted(set(Need.objects.filter(plans__learner=learner).values_list("name", flat=True)))
+    sen_plans = Plan.objects.filter(learner=learner, type=Plan.Type.SEN_SUPPORT).order_by("-start")
+    return [
+        ("Needs and barriers", ", ".join(needs) or "None recorded on a plan"),
+        (
+            "SEN support plans",
+            "; ".join(
+                f"{p.get_status_display()}, from {day_label(p.start)}, next review "
+                f"{day_label(p.next_review)}"
+                for p in sen_plans
+            )
+            or "None",
+        ),
+    ]
 
 
 def parents_section(learner: Learner) -> Section:
@@ -167,15 +196,76 @@ def attendance_section(
     interventions = attendance.interventions_for(scope, learner).order_by("-date")
     if since:
         interventions = interventions.filter(date__gte=since)
-    for item in interventions:
+    for item in interventions.select_related("letter_template"):
+        facts = [("Notes", item.notes), ("Outcome", item.outcome)]
+        if item.kind == item.Kind.LETTER:
+            wording = item.letter_text or (
+                item.letter_template.body if item.letter_template else ""
+            )
+            facts.insert(0, ("Letter sent", wording or "—"))
         entries.append(
             PrintEntry(
                 title=item.get_kind_display(),
                 when=item.date,
                 kind="Attendance intervention",
                 meta=f"By {item.owner}",
-                facts=[("Notes", item.notes), ("Outcome", item.outcome)],
+                facts=facts,
                 ref=f"attendance-intervention:{item.pk}",
+            )
+        )
+    returns = attendance.return_plans_for(scope, learner).order_by("-return_date")
+    if since:
+        returns = returns.filter(return_date__gte=since)
+    for plan in returns:
+        entries.append(
+            PrintEntry(
+                title=f"Return-to-school plan: back on {day_label(plan.return_date)}",
+                when=plan.return_date,
+                kind="Return to school",
+                meta=f"Owner: {plan.owner}",
+                facts=[
+                    ("Absent from", day_label(plan.absent_from)),
+                    ("Reason", plan.reason),
+                    (
+                        "Part-time timetable (C2)",
+                        "Agreed, temporary, with a date to return to full time"
+                        if plan.reduced_timetable
+                        else "No",
+                    ),
+                    ("Support on return", plan.support),
+                    ("Review date", day_label(plan.review_date)),
+                ],
+                ref=f"attendance-return-plan:{plan.pk}",
+            )
+        )
+    for timetable in attendance.part_time_for_learner(scope, learner):
+        if since and timetable.end < since:
+            continue
+        entries.append(
+            PrintEntry(
+                title=f"Part-time timetable: {day_label(timetable.start)} to "
+                f"{day_label(timetable.end)} ({timetable.weeks} weeks)",
+                when=timetable.start,
+                kind="Part-time timetable (C2)",
+                meta=f"Owner: {timetable.owner}",
+                facts=[
+                    ("Reason", timetable.reason),
+                    (
+                        "Sessions not attended",
+                        ", ".join(str(s) for s in timetable.absent_sessions.all()) or "—",
+                    ),
+                    (
+                        "Parental agreement",
+                        f"{timetable.agreed_by}, {day_label(timetable.agreed_on)} "
+                        f"({timetable.get_agreement_method_display()})",
+                    ),
+                    ("Plan to return to full time", timetable.return_plan),
+                    (
+                        "Local authority notified",
+                        day_label(timetable.la_notified_on) if timetable.la_notified_on else "No",
+                    ),
+                ],
+                ref=f"attendance-part-time:{timetable.pk}",
             )
         )
     return Section(
@@ -206,6 +296,7 @@ def plans_of(
         .select_related("created_by")
         .prefetch_related(
             "needs",
+            "versions",
             Prefetch("targets", queryset=Target.objects.filter(removed=False)),
             Prefetch(
                 "reviews",
@@ -224,6 +315,11 @@ def plans_of(
 
 
 def plan_entry(plan: Plan) -> PrintEntry:
+    # Each review names the targets in the words of the version it reviewed.
+    words = {
+        v.number: {t["id"]: t.get("what", "") for t in v.snapshot.get("targets", [])}
+        for v in plan.versions.all()
+    }
     targets = [
         PrintEntry(
             title=f"Target: {t.what}",
@@ -245,7 +341,7 @@ def plan_entry(plan: Plan) -> PrintEntry:
             body=r.summary,
             facts=[
                 (
-                    f"Progress: {p.target.what}",
+                    f"Progress: {words.get(r.version_reviewed, {}).get(p.target_id) or p.target.what}",
                     f"{p.get_progress_display()}"
                     + (f". {p.evidence}" if p.evidence else "")
                     + (f" Next: {p.next_step}" if p.next_step else ""),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from caseload.reports import ctf_views
 from caseload.reports import views as report_views
 
 app_name = "caseload_reports"
@@ -11,6 +12,7 @@ urlpatterns = [
         name="case-conference",
     ),
     path("learners/<int:pk>/bundle/", report_views.transfer_bundle, name="bundle"),
+    path("learners/<int:pk>/ctf/", ctf_views.leaver_ctf_export, name="leaver-ctf"),
     path(
         "learners/<int:pk>/subject-access-request/",
         report_views.sar_record,

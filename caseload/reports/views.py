@@ -32,9 +32,11 @@ from caseload.views._common import int_param, page_of, render_form
 from pastoral import audit
 from pastoral.access import Cap, Scope, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
-from pastoral.forms import apply_errors, render_invalid
+from pastoral.forms import INVALID_STATUS, apply_errors, render_invalid
 from pastoral.models import Learner
 from pastoral.reports import services as reports
+from pastoral.reports.forms import BundleForTransferForm
+from pastoral.reports.selectors import cp_transfers_of_learner
 
 
 def _requested(
@@ -117,18 +119,32 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @step_up_required
 def transfer_bundle(request: HttpRequest, pk: int) -> HttpResponse:
-    """The machine-readable bundle for the learner's new school (DSL only)."""
+    """The machine-readable bundle for the learner's new school (DSL only); sent
+    with a CP transfer, it asks the receiving installation for a signed receipt."""
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     learner = learner_or_404(scope, pk, Cap.EXPORT_CP_FILE)
-    if request.method == "POST":
-        return _requested(
-            request,
-            scope,
-            TRANSFER_BUNDLE,
-            f"Transfer bundle: {learner.display_name}",
+    transfers = [t for t in cp_transfers_of_learner(scope, learner) if not t.receipt_verified]
+    form = BundleForTransferForm(
+        request.POST if request.method == "POST" else None, transfers=transfers
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = next((t for t in transfers if t.pk == form.cleaned_data["transfer"]), None)
+        job = reports.report_request(
+            scope=scope,
+            kind=TRANSFER_BUNDLE,
+            title=f"Transfer bundle: {learner.display_name}",
             learner=learner,
+            params={"transfer_id": chosen.pk} if chosen else {},
         )
-    return render(request, "caseload/report_bundle.html", {"learner": learner})
+        if chosen is not None:
+            reports.cp_transfer_bundle_attach(scope=scope, transfer=chosen, job=job)
+        return redirect("reports:job-detail", pk=job.pk)
+    return render(
+        request,
+        "caseload/report_bundle.html",
+        {"learner": learner, "form": form},
+        status=INVALID_STATUS if request.method == "POST" else 200,
+    )
 
 
 # --- subject access ---------------------------------------------------------------------

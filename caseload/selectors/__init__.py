@@ -32,6 +32,7 @@ from caseload.selectors.casework import (
     REVIEW_SOON_DAYS,
     caseload_learner_ids,
     decorate,
+    key_workers_of,
     last_contact,
     next_step,
     rag,
@@ -49,6 +50,7 @@ from caseload.selectors.groups import (
     sessions_of,
     with_attendance_rate,
 )
+from caseload.selectors.picker import PICKER_CAPS, picker_learners_for, picker_page
 from caseload.selectors.plans import plan_or_404, plan_reviews, plan_version_or_404, plan_versions
 from caseload.selectors.profile import (
     KEY_WORKERS,
@@ -84,6 +86,7 @@ __all__ = [
     "caseload_learner_ids_of",
     "contact_or_404",
     "decorate",
+    "key_workers_of",
     "intervention_or_404",
     "interventions_for",
     "key_workers_for",
@@ -96,6 +99,9 @@ __all__ = [
     "needs_for",
     "next_step",
     "parents_of",
+    "PICKER_CAPS",
+    "picker_learners_for",
+    "picker_page",
     "plan_need_choices",
     "plan_or_404",
     "plan_reviews",

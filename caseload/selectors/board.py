@@ -15,6 +15,7 @@ from caseload.models import Allocation, Need, Plan
 from caseload.selectors.casework import OPEN, REVIEW_SOON_DAYS, with_casework
 from pastoral.access import Cap, Scope, learner_filter, learners_for, require
 from pastoral.models import Agency, Contact, Learner, Role, User, YearGroup
+from pastoral.people.selectors import parents_of as people_parents_of
 
 
 def my_caseload_for(scope: Scope) -> QuerySet[Learner]:
@@ -153,8 +154,8 @@ def agencies_for(scope: Scope) -> QuerySet[Agency]:
 
 
 def parents_of(learner: Learner) -> QuerySet[Contact]:
-    """The learner's parents and carers (learner already scoped)."""
-    return learner.contacts.all()
+    """The learner's parents and carers with their restrictions (learner already scoped)."""
+    return people_parents_of(learner)
 
 
 def caseload_learner_ids_of(scope: Scope, worker: User, on: dt.date) -> list[int]:

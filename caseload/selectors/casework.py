@@ -39,6 +39,16 @@ def caseload_learner_ids(user: User, school: School) -> QuerySet:
     return Allocation.objects.current().filter(worker=user, school=school).values("learner_id")
 
 
+def key_workers_of(school_id: int, learner_ids: list[int]) -> dict[int, set[int]]:
+    """learner id -> ids of their key workers in force today, in one query
+    (registered with pastoral.providers for apps that may not import caseload)."""
+    found: dict[int, set[int]] = {}
+    rows = Allocation.objects.current().filter(school_id=school_id, learner_id__in=learner_ids)
+    for learner_id, worker_id in rows.values_list("learner_id", "worker_id"):
+        found.setdefault(learner_id, set()).add(worker_id)
+    return found
+
+
 def _count(qs: QuerySet) -> Subquery:
     return Coalesce(
         Subquery(
@@ -90,36 +100,49 @@ def with_casework(qs: QuerySet[Learner], today: dt.date | None = None) -> QueryS
         last_session_on=last_session,
         lead_worker_id=Subquery(lead.values("worker_id")[:1]),
         lead_worker_name=Subquery(lead.values("worker__full_name")[:1]),
+        allocated_since=Subquery(
+            Allocation.objects.current(today)
+            .filter(learner=OuterRef("pk"))
+            .order_by("start")
+            .values("start")[:1]
+        ),
     ).annotate(
         urgency=Case(
             When(Q(reviews_overdue__gt=0) | Q(actions_overdue__gt=0), then=Value(0)),
-            When(
-                Q(last_contact_at__isnull=True, last_session_on__isnull=True)
-                | (Q(last_contact_at__lt=red_since) | Q(last_contact_at__isnull=True))
-                & (Q(last_session_on__lt=red_since.date()) | Q(last_session_on__isnull=True)),
-                then=Value(1),
-            ),
+            When(_quiet_since(red_since) & _settled(today, CONTACT_RED_DAYS), then=Value(1)),
             When(reviews_soon__gt=0, then=Value(2)),
-            When(
-                (Q(last_contact_at__lt=amber_since) | Q(last_contact_at__isnull=True))
-                & (Q(last_session_on__lt=amber_since.date()) | Q(last_session_on__isnull=True)),
-                then=Value(3),
-            ),
-            When(open_plans=0, then=Value(4)),
-            default=Value(5),
+            When(_quiet_since(amber_since) & _settled(today, CONTACT_AMBER_DAYS), then=Value(3)),
+            # No contact yet, but on the caseload for under two weeks: too early to tell.
+            When(_quiet_since(amber_since), then=Value(4)),
+            When(open_plans=0, then=Value(5)),
+            default=Value(6),
             output_field=IntegerField(),
         )
     )
 
 
-RAG_OF_URGENCY = {0: "red", 1: "red", 2: "amber", 3: "amber", 4: "amber", 5: "green"}
-RAG_LABEL = {"red": "Red", "amber": "Amber", "green": "Green"}
+def _quiet_since(since: dt.datetime) -> Q:
+    """No logged contact and no attended session since `since`."""
+    return (Q(last_contact_at__lt=since) | Q(last_contact_at__isnull=True)) & (
+        Q(last_session_on__lt=since.date()) | Q(last_session_on__isnull=True)
+    )
+
+
+def _settled(today: dt.date, days: int) -> Q:
+    """On the caseload for at least `days` (or on no caseload at all): long
+    enough for a lack of contact to mean something."""
+    return Q(allocated_since__isnull=True) | Q(allocated_since__lte=today - dt.timedelta(days=days))
+
+
+RAG_OF_URGENCY = {0: "red", 1: "red", 2: "amber", 3: "amber", 4: "early", 5: "amber", 6: "green"}
+RAG_LABEL = {"red": "Red", "amber": "Amber", "green": "Green", "early": "Too early to tell"}
 
 
 def rag(learner: Learner) -> str:
     """Red: a review or agreed action overdue, or no contact for 4 weeks.
     Amber: a review due within 14 days, no contact for 2 weeks, or no open plan.
-    Green: otherwise. (Computed from with_casework's urgency, no query.)"""
+    Too early to tell ("early"): no contact yet, on the caseload for under two
+    weeks (a lack of contact means nothing yet). Green: otherwise. (Computed from with_casework's urgency, no query.)"""
     return RAG_OF_URGENCY[learner.urgency]  # type: ignore[attr-defined]
 
 
@@ -139,6 +162,9 @@ def next_step(learner: Learner, today: dt.date | None = None) -> str:
     if u == 3:
         return "No contact for two weeks"
     if u == 4:
+        since = learner.allocated_since  # type: ignore[attr-defined]
+        return f"New on the caseload since {since:%-d %b}: make first contact"
+    if u == 5:
         return "No open plan: assess and plan"
     return "Up to date"
 

@@ -25,8 +25,10 @@ def plan_or_404(scope: Scope, pk: int, cap: Cap = Cap.MANAGE_PLANS) -> Plan:
     return plan
 
 
-def plan_reviews(plan: Plan) -> list[Review]:
-    return list(
+def plan_reviews(plan: Plan, versions: list[PlanVersion] | None = None) -> list[Review]:
+    """The plan's reviews; each progress line carries `wording`, the target's
+    words in the version that review looked at (not as amended since)."""
+    reviews = list(
         plan.reviews.select_related("reviewed_by").prefetch_related(
             Prefetch(
                 "progress",
@@ -34,6 +36,17 @@ def plan_reviews(plan: Plan) -> list[Review]:
             )
         )
     )
+    if versions is None:
+        versions = plan_versions(plan)
+    words = {
+        v.number: {t["id"]: t.get("what", "") for t in v.snapshot.get("targets", [])}
+        for v in versions
+    }
+    for review in reviews:
+        reviewed = words.get(review.version_reviewed, {})
+        for line in review.progress.all():
+            line.wording = reviewed.get(line.target_id) or line.target.what
+    return reviews
 
 
 def plan_versions(plan: Plan) -> list[PlanVersion]:

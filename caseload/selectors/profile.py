@@ -17,6 +17,7 @@ from caseload.selectors.contacts import learner_contacts
 from caseload.selectors.groups import learner_sessions
 from pastoral.access import Cap, Scope, learners_for, require
 from pastoral.models import Learner
+from pastoral.people.selectors import parents_of
 from pastoral.timeline import TimelineEntry
 
 RECENT = 5
@@ -43,6 +44,8 @@ class Profile:
     timeline_page: int = 1
     timeline_more: bool = False
     can_allocate: bool = False
+    # The behaviour app's section (None when the person may not see it).
+    behaviour: Any = None
 
 
 def learner_profile_for(scope: Scope, pk: int, *, timeline_page: int = 1) -> Profile:
@@ -88,6 +91,9 @@ def learner_profile_for(scope: Scope, pk: int, *, timeline_page: int = 1) -> Pro
         .order_by("due", "id")[:10]
     )
     attendance, available = _attendance_summary(scope, learner)
+    from behaviour import selectors as behaviour_selectors
+
+    behaviour = behaviour_selectors.profile_section_for(scope, learner)
     streams = _other_streams(scope, learner, depth)
     safeguarding = streams.pop("safeguarding")
     concerns = None
@@ -103,7 +109,7 @@ def learner_profile_for(scope: Scope, pk: int, *, timeline_page: int = 1) -> Pro
     return Profile(
         learner=learner,
         allocations=allocations[:KEY_WORKERS],
-        parents=list(learner.contacts.all()),
+        parents=list(parents_of(learner)),
         plans=plans,
         sessions=marks[:RECENT],
         contacts=contacts[:RECENT],
@@ -115,6 +121,7 @@ def learner_profile_for(scope: Scope, pk: int, *, timeline_page: int = 1) -> Pro
         timeline_page=page,
         timeline_more=len(merged) > page * TIMELINE,
         can_allocate=bool(getattr(learner, "may_allocate", False)),
+        behaviour=behaviour,
     )
 
 
@@ -134,6 +141,7 @@ def _other_streams(scope: Scope, learner: Learner, depth: int) -> dict[str, list
     """The other apps' timeline streams, each newest first and cut to `depth`
     (safeguarding's uncut: the profile's concerns section is read from it)."""
     from attendance import selectors as attendance_selectors
+    from behaviour import selectors as behaviour_selectors
     from pastoral.reports import selectors as report_selectors
     from safeguarding import selectors as safeguarding_selectors
 
@@ -141,6 +149,7 @@ def _other_streams(scope: Scope, learner: Learner, depth: int) -> dict[str, list
         "safeguarding": safeguarding_selectors.timeline_entries_for(scope, learner),
         "attendance": attendance_selectors.timeline_entries_for(scope, learner, limit=depth),
         "imported": report_selectors.timeline_entries_for(scope, learner, limit=depth),
+        "behaviour": behaviour_selectors.timeline_entries_for(scope, learner, limit=depth),
     }
 
 

@@ -5,6 +5,7 @@ from caseload.views.board import (
     allocation_create,
     allocation_end,
     board,
+    learner_picker,
     my_caseload,
     need_list,
     reallocate,
@@ -32,6 +33,7 @@ from caseload.views.profile import learner_contacts, learner_sessions, profile
 __all__ = [
     "action_done",
     "allocation_create",
+    "learner_picker",
     "allocation_end",
     "board",
     "contact_create",

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseload import forms, selectors, services
+from caseload import columns, forms, selectors, services
 from caseload.views._common import int_param, page_of, render_form
 from pastoral import audit
 from pastoral.access import Cap, learners_for, require
+from pastoral.exports import export_format, export_response
 from pastoral.forms import apply_errors, render_invalid
 
 
 @require_GET
-def my_caseload(request: HttpRequest) -> HttpResponse:
+def my_caseload(request: HttpRequest) -> HttpResponseBase:
     scope = require(request.scope, Cap.VIEW_PROFILE)
+    if (fmt := export_format(request)) is not None:
+        return export_response(
+            request,
+            scope,
+            rows=selectors.my_caseload_for(scope),
+            prepare=selectors.decorate,
+            columns=columns.MY_CASELOAD,
+            filename="my-caseload",
+            fmt=fmt,
+            audit_action="caseload.caseload.exported",
+        )
     page = page_of(request, selectors.my_caseload_for(scope))
     selectors.decorate(page.object_list)
     response = render(request, "caseload/my_caseload.html", {"page": page})
@@ -35,9 +50,21 @@ def _board_filters(request: HttpRequest) -> selectors.BoardFilters:
 
 
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: HttpRequest) -> HttpResponseBase:
     scope = require(request.scope, Cap.VIEW_CASELOAD_BOARD)
     filters = _board_filters(request)
+    if (fmt := export_format(request)) is not None:
+        return export_response(
+            request,
+            scope,
+            rows=selectors.board_learners_for(scope, filters),
+            prepare=selectors.decorate,
+            columns=columns.BOARD,
+            filename="caseload-board",
+            fmt=fmt,
+            audit_action="caseload.board.exported",
+            filters=vars(filters),
+        )
     page = page_of(request, selectors.board_learners_for(scope, filters))
     page.object_list = selectors.decorate(list(page.object_list))
     query = request.GET.copy()
@@ -92,6 +119,33 @@ def reallocate(request: HttpRequest) -> HttpResponse:
             )
             return redirect("caseload:board")
     return render_invalid(request, "caseload/reallocate.html", {"form": form})
+
+
+@require_GET
+def learner_picker(request: HttpRequest) -> JsonResponse:
+    """The learner pickers' search (allocation, group roster, register):
+    `?for=allocate|roster&q=...&page=N` -> a page of {value, text} and the next
+    page's URL. Scoped by the picker's capability (404 without it); directory
+    fields only (name, year group), so, like the directory search, not audited."""
+    cap = selectors.PICKER_CAPS.get(request.GET.get("for", ""))
+    if cap is None:
+        raise Http404("Not found")
+    scope = require(request.scope, cap)
+    query = request.GET.get("q", "").strip()[:100]
+    page = int_param(request.GET.get("page")) or 1
+    rows, more = selectors.picker_page(scope, cap, query, page)
+    following = None
+    if more:
+        params = urlencode({"for": request.GET["for"], "q": query, "page": page + 1})
+        following = f"{request.path}?{params}"
+    return JsonResponse(
+        {
+            "results": [
+                {"value": r.pk, "text": f"{r.display_name} ({r.year_group.name})"} for r in rows
+            ],
+            "next": following,
+        }
+    )
 
 
 @require_http_methods(["GET", "POST"])

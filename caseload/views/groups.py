@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caseload import forms, selectors, services
+from caseload import columns, forms, selectors, services
 from caseload.views._common import page_of, render_form
 from pastoral import audit
 from pastoral.access import Cap, learner_or_404, learners_for, require
+from pastoral.exports import export_format, export_response
 from pastoral.forms import apply_errors
 
 
@@ -32,9 +34,19 @@ def one_to_one_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: HttpRequest) -> HttpResponseBase:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     qs = selectors.interventions_for(scope).order_by("one_to_one", "name", "id")
+    if (fmt := export_format(request)) is not None:
+        return export_response(
+            request,
+            scope,
+            rows=qs,
+            columns=columns.INTERVENTIONS,
+            filename="interventions",
+            fmt=fmt,
+            audit_action="caseload.interventions.exported",
+        )
     page = page_of(request, qs)
     response = render(request, "caseload/intervention_list.html", {"page": page})
     audit.viewed(scope, action="caseload.interventions.listed", page=page.number)
@@ -61,10 +73,23 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     scope = require(request.scope, Cap.RECORD_CONTACTS)
     group = selectors.intervention_or_404(scope, pk)
     can_run = selectors.can_run(scope, group)
+    if request.method == "GET" and (fmt := export_format(request)) is not None:
+        roster = selectors.roster_for(scope, group)
+        return export_response(
+            request,
+            scope,
+            rows=roster,
+            columns=columns.GROUP_REGISTER,
+            filename=f"group-{group.pk}-register",
+            fmt=fmt,
+            audit_action="caseload.intervention.exported",
+            obj=group,
+            count=len(roster),
+        )
     form = forms.RosterAddForm(
         request.POST or None, learners=learners_for(scope, Cap.RECORD_CONTACTS)
     )

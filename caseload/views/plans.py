@@ -87,11 +87,12 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_PLANS)
     plan = selectors.plan_or_404(scope, pk)
+    versions = selectors.plan_versions(plan)
     context = {
         "plan": plan,
         "learner": plan.learner,
-        "reviews": selectors.plan_reviews(plan),
-        "versions": selectors.plan_versions(plan),
+        "reviews": selectors.plan_reviews(plan, versions),
+        "versions": versions,
         "status_choices": [c for c in Plan.Status.choices if c[0] != plan.status],
     }
     audit.viewed(scope, plan, action="caseload.plan.viewed", learners=[plan.learner])

@@ -15,7 +15,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pastoral import audit
-from pastoral.demo import DemoContext
+from pastoral.demo import DEMO_DOMAIN, DemoContext
 from pastoral.models import Learner, Membership, Role
 
 # 20 bytes, hex: the same for every demo user. Never used outside the demo.
@@ -42,6 +42,42 @@ def seed(ctx: DemoContext) -> None:
         ]
     )
     _seed_audit(ctx)
+    _seed_invitations(ctx)
+
+
+def _seed_invitations(ctx: DemoContext) -> None:
+    """Two newly invited teachers (one link still waiting, one expired) on the
+    administrator's Invitations page. No e-mail is sent and no link is known:
+    resend one from the page to see the e-mail in the console."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pastoral.accounts.services.invitations import _issue
+    from pastoral.models import User
+
+    school = ctx.demo_school
+    admin = ctx.demo_users.get(Role.ADMIN)
+    for email, name, days_ago in (
+        (f"priya.newton@{DEMO_DOMAIN}", "Priya Newton", 1),
+        (f"callum.reid@{DEMO_DOMAIN}", "Callum Reid", 9),
+    ):
+        user = User(email=email, full_name=name, job_title="Teacher")
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, school=school, role=Role.STAFF)
+        invitation, _ = _issue(school=school, user=user, purpose="invite", created_by=admin)
+        sent = timezone.now() - dt.timedelta(days=days_ago)
+        invitation.created_at = invitation.sent_at = sent
+        invitation.expires_at = sent + dt.timedelta(days=7)
+        invitation.save(update_fields=["created_at", "sent_at", "expires_at"])
+        audit.record(
+            "accounts.invitation.created",
+            actor=admin,
+            school=school,
+            obj=invitation,
+            changes={"email": email, "purpose": "invite", "source": "demo"},
+        )
 
 
 def _seed_audit(ctx: DemoContext) -> None:

@@ -27,7 +27,13 @@ def second_factor_required(user: User) -> bool:
     """Whether this person must enrol and use TOTP before reaching any page."""
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=REQUIRED_ROLES).exists()
+    if Membership.objects.filter(user=user, role__in=REQUIRED_ROLES).exists():
+        return True
+    # Trust roles (pastoral/trust): the safeguarding lead's counts span every
+    # school of the trust; the trust administrator creates schools and admins.
+    from pastoral.trust.models import TrustMembership
+
+    return TrustMembership.objects.filter(user=user).exists()
 
 
 def has_totp(user: User) -> bool:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from pastoral.access import Cap, Scope, require
+from pastoral.accounts.models import Invitation
 from pastoral.models import Membership, RoleRequest, User
 
 
@@ -127,6 +128,49 @@ def account_for_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first() if email else None
 
 
+def other_sessions_count(user: User, current_key: str | None) -> int:
+    """How many live sessions the person has besides the one in use."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from pastoral.accounts.models import UserSession
+
+    keys = UserSession.objects.filter(user=user).exclude(session_key=current_key or "")
+    return Session.objects.filter(
+        session_key__in=keys.values("session_key"), expire_date__gt=timezone.now()
+    ).count()
+
+
+def closed_account_for(email: str, password: str) -> User | None:
+    """The deactivated account with this e-mail, if the password is its own.
+
+    Only then may the sign-in page say that the account is closed: a wrong
+    password gets the same answer as an unknown e-mail, so the page never
+    tells a stranger which addresses have (or had) accounts. The hash is
+    computed whether or not such an account exists, so the answer takes the
+    same time either way."""
+    account = User.objects.filter(email__iexact=email, is_active=False).first() if email else None
+    if account is None:
+        User().set_password(password)  # the same work as a real check
+        return None
+    return account if account.check_password(password) else None
+
+
+def administrators_of(user: User) -> list[User]:
+    """The active school administrators of the schools the person worked in
+    (whom a closed account is told to ask)."""
+    from pastoral.models import Membership, Role
+
+    schools = Membership.objects.filter(user=user).values("school_id")
+    return list(
+        User.objects.filter(
+            is_active=True, memberships__role=Role.ADMIN, memberships__school_id__in=schools
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
 def recovery_codes_left(device: StaticDevice) -> int:
     """How many unused recovery codes the person's recovery device still holds."""
     return StaticToken.objects.filter(device=device).count()
@@ -139,3 +183,53 @@ def is_locked_out(user: User) -> bool:
     return AccessAttempt.objects.filter(
         username=user.email, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
+
+
+# --- invitations -------------------------------------------------------------
+
+
+def invitations_for(scope: Scope | None, state: str = "") -> QuerySet[Invitation]:
+    """The school's invitations and re-enrolment links, newest first, for the
+    administrator (404 otherwise). `state` keeps pending, accepted, revoked or
+    expired ones."""
+    from django.utils import timezone
+
+    scope = require(scope, Cap.MANAGE_USERS)
+    qs = Invitation.objects.filter(school=scope.school).select_related("user", "created_by")
+    now = timezone.now()
+    if state == Invitation.State.ACCEPTED:
+        qs = qs.filter(accepted_at__isnull=False)
+    elif state == Invitation.State.REVOKED:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=False)
+    elif state == Invitation.State.EXPIRED:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+    elif state == Invitation.State.PENDING:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    return qs.order_by("-sent_at", "-pk")
+
+
+def invitation_or_404(scope: Scope | None, pk: int) -> Invitation:
+    invitation = invitations_for(scope).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("Not found")
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token belongs to (any state), or None. Only the
+    token's hash is stored, so this is the one way to find it."""
+    from pastoral.accounts.services.invitations import token_hash
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("user", "school")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def has_second_factor(user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -183,6 +183,20 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def user_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign a staff member out everywhere, leaving the account open."""
+    scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
+    user = selectors.staff_member_or_404(scope, pk)
+    ended = services.user_sessions_end(scope=scope, user=user)
+    messages.success(
+        request,
+        f"{user.full_name} is signed out everywhere ({ended} session"
+        f"{'' if ended == 1 else 's'} ended). The account stays open.",
+    )
+    return redirect("accounts:user-detail", pk=user.pk)
+
+
+@require_POST
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_USERS)  # type: ignore[attr-defined]
     user = selectors.staff_member_or_404(scope, pk)

@@ -85,7 +85,13 @@ def signin(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/login.html",
-        {"form": form, "next": next_url},
+        {
+            "form": form,
+            "next": next_url,
+            "expired": request.GET.get("expired", ""),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
+        },
         status=_status(form),
     )
 
@@ -241,4 +247,30 @@ def password_change(request: HttpRequest) -> HttpResponse:
         services.password_changed(user=user)
         messages.success(request, "Your password was changed.")
         return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/password_change.html", {"form": form}, status=_status(form))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "other_sessions": selectors.other_sessions_count(
+                request.user,  # type: ignore[arg-type]
+                request.session.session_key,
+            ),
+        },
+        status=_status(form),
+    )
+
+
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """Anyone signs themselves out of every other browser and device."""
+    ended = services.sessions_end_others(
+        user=request.user,  # type: ignore[arg-type]
+        keep_session_key=request.session.session_key or "",
+    )
+    messages.success(
+        request,
+        f"Signed out of {ended} other session{'' if ended == 1 else 's'}; "
+        "this one stays signed in.",
+    )
+    return redirect("accounts:password-change")

@@ -120,8 +120,13 @@ def append_chained(event: AuditEvent) -> AuditEvent:
 
 
 def append_unsealed(events: Iterable[AuditEvent]) -> list[AuditEvent]:
-    """Insert read events without touching the chain (no lock, one INSERT)."""
-    return AuditEvent.objects.bulk_create(list(events))
+    """Insert read events without touching the chain (no lock, one INSERT). A
+    single event (most pages) is a plain INSERT with no BEGIN/COMMIT around it."""
+    rows = list(events)
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return AuditEvent.objects.bulk_create(rows)
 
 
 def seal(school_key: int | None = None) -> int:

@@ -151,7 +151,9 @@ class Change:
 
     `action` is "create", "update" or "unchanged" (an importer may add its
     own, e.g. "delete"); `fields` maps a field label to (before, after) as
-    display text, only for fields that change.
+    display text, only for fields that change. `details` are lines shown
+    beside the change that are not changes of a field (a CTF's attendance years
+    and school history); they are not part of the fingerprint.
     """
 
     line: int
@@ -159,6 +161,7 @@ class Change:
     action: str
     label: str = ""
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)
+    details: tuple[str, ...] = ()
 
 
 @dataclass
@@ -238,6 +241,15 @@ class CsvImporter(Generic[ItemT, PlanT]):
     def prepare(self) -> None:
         """Load look-up tables once (year groups, reg groups...) before parsing."""
 
+    def read(self, source: Source) -> CsvTable:
+        """The file's rows (read_csv); an importer of another format overrides it."""
+        return read_csv(
+            source,
+            required=self.required_columns,
+            optional=self.optional_columns,
+            max_bytes=self.max_bytes,
+        )
+
     def parse_row(self, row: CsvRow, report: Report) -> ItemT | None:
         raise NotImplementedError
 
@@ -287,12 +299,7 @@ class CsvImporter(Generic[ItemT, PlanT]):
                     if fast_plan is None:
                         table = columns.table()
                 else:
-                    table = read_csv(
-                        source,
-                        required=self.required_columns,
-                        optional=self.optional_columns,
-                        max_bytes=self.max_bytes,
-                    )
+                    table = self.read(source)
                     self.prepare()
             except ImportFileError as exc:
                 outcome.errors = exc.errors

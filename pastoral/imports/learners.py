@@ -10,6 +10,7 @@ missing from the file are left unchanged (a leaver gets an on_roll_until date).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +19,21 @@ from django.utils import timezone
 
 from pastoral import audit
 from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
+from pastoral.imports.contacts import (
+    CONTACT_COLUMNS,
+    ContactItem,
+    ContactPlan,
+    apply_contacts,
+    contact_changes,
+    parse_contact,
+    plan_contacts,
+)
 from pastoral.imports.csvfile import CsvRow
 from pastoral.imports.parse import CellError, parse_bool, parse_choice, parse_date
 from pastoral.models import Learner, RegGroup, YearGroup
 from pastoral.upn import upn_error
 
+CONTACT_NUMBERS = (1, 2, 3)
 REQUIRED = (
     "upn",
     "legal_first_name",
@@ -42,6 +53,8 @@ OPTIONAL = (
     "cp_status",
     "on_roll_from",
     "on_roll_until",
+    # Up to three parents or carers per learner (docs/import-contacts.md).
+    *(f"contact{n}_{suffix}" for n in CONTACT_NUMBERS for suffix in CONTACT_COLUMNS),
 )
 
 GENDERS = {
@@ -93,6 +106,7 @@ class LearnerRow:
     line: int
     upn: str
     values: dict[str, Any]  # model field → value, only for columns present in the file
+    contacts: list[ContactItem] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +116,33 @@ class LearnerPlan:
         default_factory=list
     )
     unchanged: list[tuple[LearnerRow, Learner]] = field(default_factory=list)
+    contacts: ContactPlan = field(default_factory=ContactPlan)
+
+
+YEAR_NUMBER = re.compile(r"^(?:year|yr|y)?\s*(\d{1,2})$")
+YEAR_WORDS = {"r": 0, "rec": 0, "reception": 0, "n": -1, "nursery": -1}
+
+
+def _year_number(value: str) -> int | None:
+    """'Year 9', 'Y9', '9' -> 9; 'Reception' -> 0; 'Nursery' -> -1; else None."""
+    text = value.strip().lower()
+    if text in YEAR_WORDS:
+        return YEAR_WORDS[text]
+    match = YEAR_NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+# The years a school of each phase may create from its MIS file.
+PHASE_YEARS = {"primary": range(-1, 7), "secondary": range(7, 14), "all_through": range(-1, 14)}
+
+
+def _phase_span(phase: str) -> str:
+    years = PHASE_YEARS.get(phase, PHASE_YEARS["all_through"])
+    return f"{_year_name(years[0])} to {_year_name(years[-1])}"
+
+
+def _year_name(number: int) -> str:
+    return {0: "Reception", -1: "Nursery"}.get(number, f"Year {number}")
 
 
 def _year_keys(year: YearGroup) -> list[str]:
@@ -124,6 +165,8 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
         for group in RegGroup.objects.filter(school=self.school):
             self.reg_groups[group.name.lower()] = group
             self.reg_names[group.pk] = group.name
+        self.new_years: dict[int, YearGroup] = {}
+        self.new_groups: dict[str, RegGroup] = {}
         self.today = timezone.localdate()
 
     def _upn(self, value: str) -> str:
@@ -141,17 +184,45 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             raise CellError(f"{value!r} is too long ago for a learner")
         return born
 
+    # A new school's first import brings its structure: a year group or
+    # registration group the school does not have yet is created with the
+    # learners (shown as "new" in the preview). Until then it has a negative
+    # placeholder id, replaced in apply().
     def _year_group(self, value: str) -> YearGroup:
         year = self.years.get(value.strip().lower())
+        if year is not None:
+            return year
+        number = _year_number(value)
+        phase = self.school.phase
+        if number is None or number not in PHASE_YEARS.get(phase, PHASE_YEARS["all_through"]):
+            known = ", ".join(n for n in self.year_names.values() if "(new)" not in n)
+            raise CellError(
+                f"{value!r} is not a year group of this school: a {phase.replace('_', '-')} "
+                f"school has {_phase_span(phase)}, written e.g. 'Year 9', '9' or 'Reception'"
+                + (f" (set up so far: {known})" if known else "")
+            )
+        year = self.new_years.get(number)
         if year is None:
-            known = ", ".join(self.year_names.values()) or "none set up"
-            raise CellError(f"{value!r} is not a year group of this school (known: {known})")
+            year = YearGroup(school=self.school, number=number, name=_year_name(number))
+            year.pk = -(len(self.new_years) + 1)
+            self.new_years[number] = year
+            self.year_names[year.pk] = f"{year.name} (new)"
         return year
 
-    def _reg_group(self, value: str) -> RegGroup:
-        group = self.reg_groups.get(value.strip().lower())
-        if group is None:
+    def _reg_group(self, value: str, year: YearGroup | None) -> RegGroup:
+        name = value.strip()
+        group = self.reg_groups.get(name.lower())
+        if group is not None:
+            return group
+        if year is None:
             raise CellError(f"{value!r} is not a registration group of this school")
+        if len(name) > RegGroup._meta.get_field("name").max_length:
+            raise CellError(f"{value!r} is too long for a registration group name")
+        group = RegGroup(school=self.school, name=name, year_group_id=year.pk)
+        group.pk = -(len(self.new_groups) + 1)
+        self.new_groups[name.lower()] = group
+        self.reg_groups[name.lower()] = group
+        self.reg_names[group.pk] = f"{name} (new)"
         return group
 
     def parse_row(self, row: CsvRow, report: Report) -> LearnerRow | None:
@@ -178,7 +249,7 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             if name in present:
                 values[name] = report.field(row, name, default="", max_length=100)
         if "reg_group" in present:
-            group = report.field(row, "reg_group", self._reg_group)
+            group = report.field(row, "reg_group", lambda v: self._reg_group(v, year))
             values["reg_group_id"] = group.pk if group else None
             if group is not None and year is not None and group.year_group_id != year.pk:
                 report.add(
@@ -210,9 +281,18 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
         start, end = values.get("on_roll_from"), values.get("on_roll_until")
         if start and end and end < start:
             report.add(row.line, "on_roll_until", "is before on_roll_from")
+        contacts = [
+            parse_contact(report, row, upn or "", prefix=f"contact{n}_", default_priority=n)
+            for n in CONTACT_NUMBERS
+        ]
+        names = [c.name.lower() for c in contacts if c]
+        if len(names) != len(set(names)):
+            report.add(row.line, "", "the same contact is named twice in this row")
         if report.has_errors_on(row.line):
             return None
-        return LearnerRow(line=row.line, upn=upn, values=values)
+        return LearnerRow(
+            line=row.line, upn=upn, values=values, contacts=[c for c in contacts if c]
+        )
 
     def plan(self, items: list[LearnerRow], report: Report) -> LearnerPlan:
         existing = {
@@ -239,6 +319,15 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
                 setattr(learner, name, value)
             if self._validate(learner, item, report):
                 plan.update.append((item, learner, changed))
+        with_contacts = [item for item in items if item.contacts]
+        if with_contacts:
+            learners = {item.upn: existing.get(item.upn) for item in with_contacts}
+            for item, learner in plan.create:
+                if item.contacts:
+                    learners[item.upn] = learner
+            plan.contacts = plan_contacts(
+                [c for item in with_contacts for c in item.contacts], learners, report
+            )
         return plan
 
     def _validate(self, learner: Learner, item: LearnerRow, report: Report) -> bool:
@@ -271,6 +360,31 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
         return str(value)
 
     def changes(self, plan: LearnerPlan) -> list[Change]:
+        return self._with_contacts(self._learner_changes(plan), plan.contacts)
+
+    def _with_contacts(self, changes: list[Change], contacts: ContactPlan) -> list[Change]:
+        """Fold each row's contact changes into that learner's preview row."""
+        by_line: dict[int, dict[str, tuple[str, str]]] = {}
+        for c in contact_changes(contacts):
+            if c.action == "unchanged":
+                continue
+            summary = "; ".join(f"{k}: {after}" for k, (_, after) in c.fields.items())
+            verb = "new" if c.action == "create" else "changed"
+            by_line.setdefault(c.line, {})[f"Contact {c.label}"] = ("", f"{verb}. {summary}")
+        if not by_line:
+            return changes
+        result = []
+        for change in changes:
+            extra = by_line.get(change.line)
+            if extra:
+                action = "update" if change.action == "unchanged" else change.action
+                change = Change(
+                    change.line, change.key, action, change.label, {**change.fields, **extra}
+                )
+            result.append(change)
+        return result
+
+    def _learner_changes(self, plan: LearnerPlan) -> list[Change]:
         result: list[Change] = []
         for item, learner in plan.create:
             result.append(
@@ -308,7 +422,34 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             result.append(Change(item.line, item.upn, "unchanged", learner.display_name))
         return sorted(result, key=lambda c: c.line)
 
+    def _create_structure(self, plan: LearnerPlan) -> dict[str, list[str]]:
+        """Save the new year and registration groups and point the planned
+        learners at them (their placeholder ids are negative)."""
+        real: dict[int, int] = {}
+        for year in self.new_years.values():
+            placeholder, year.pk = year.pk, None
+            year.full_clean(validate_unique=False)
+            year.save()
+            real[placeholder] = year.pk
+        groups: dict[int, int] = {}
+        for group in self.new_groups.values():
+            placeholder, group.pk = group.pk, None
+            group.year_group_id = real.get(group.year_group_id, group.year_group_id)
+            group.save()
+            groups[placeholder] = group.pk
+        learners = [learner for _, learner in plan.create]
+        learners += [learner for _, learner, _ in plan.update]
+        for learner in learners:
+            learner.year_group_id = real.get(learner.year_group_id, learner.year_group_id)
+            if learner.reg_group_id is not None:
+                learner.reg_group_id = groups.get(learner.reg_group_id, learner.reg_group_id)
+        return {
+            "year_groups_created": [y.name for y in self.new_years.values()],
+            "reg_groups_created": [g.name for g in self.new_groups.values()],
+        }
+
     def apply(self, plan: LearnerPlan, outcome: ImportOutcome[LearnerPlan]) -> None:
+        structure = self._create_structure(plan) if self.new_years or self.new_groups else {}
         new = [learner for _, learner in plan.create]
         for learner in new:
             learner.search_text = learner.build_search_text()
@@ -319,6 +460,12 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             for learner in updated:
                 learner.search_text = learner.build_search_text()
             Learner.objects.bulk_update(updated, [*fields, "search_text"], batch_size=1000)
+        contact_counts: dict[str, int] = {}
+        if plan.contacts.create or plan.contacts.update or plan.contacts.restrictions:
+            ids = {learner.upn: learner.pk for _, learner in plan.create}
+            ids.update({learner.upn: learner.pk for _, learner, _ in plan.update})
+            ids.update({learner.upn: learner.pk for _, learner in plan.unchanged})
+            contact_counts = apply_contacts(plan.contacts, ids)
         audit.record(
             "pastoral.import.learners",
             actor=self.actor,
@@ -331,5 +478,7 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
                 "created": len(plan.create),
                 "updated": len(plan.update),
                 "unchanged": len(plan.unchanged),
+                **structure,
+                **contact_counts,
             },
         )

@@ -13,17 +13,26 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from pastoral import audit
 from pastoral.access import Cap, Scope, require
+from pastoral.imports.agencies import AgencyImporter
 from pastoral.imports.base import CsvImporter, ImportOutcome
+from pastoral.imports.contacts import ContactImporter
 from pastoral.imports.csvfile import RowError
+from pastoral.imports.ctf import CTFImporter
 from pastoral.imports.learners import LearnerImporter
 from pastoral.imports.staff import StaffImporter
 from pastoral.models import ImportBatch
+from pastoral.school_settings.termdates import TermDateImporter
 
 # Each importer is built with (school=, actor=, filename=).
 IMPORTERS: dict[str, Callable[..., CsvImporter[Any, Any]]] = {
     ImportBatch.Kind.LEARNERS: LearnerImporter,
     ImportBatch.Kind.STAFF: StaffImporter,
+    ImportBatch.Kind.TERM_DATES: TermDateImporter,
+    ImportBatch.Kind.CONTACTS: ContactImporter,
+    ImportBatch.Kind.AGENCIES: AgencyImporter,
+    ImportBatch.Kind.CTF: CTFImporter,
 }
 # An upload not confirmed within this time is deleted with its personal data.
 PENDING_LIFETIME = dt.timedelta(days=1)
@@ -39,7 +48,7 @@ def _importer(batch: ImportBatch, scope: Scope) -> Any:
 
 @transaction.atomic
 def import_batch_create(*, scope: Scope, kind: str, uploaded: UploadedFile) -> ImportBatch:
-    """Keep an uploaded CSV for its preview; old unconfirmed uploads are deleted."""
+    """Keep an uploaded file (CSV, or a CTF's XML) for its preview; old unconfirmed uploads are deleted."""
     scope = require(scope, Cap.IMPORT_MIS)
     if kind not in IMPORTERS:
         raise Http404("Not found")
@@ -98,8 +107,12 @@ def import_batch_apply(
             batch.applied_at = timezone.now()
             batch.applied_by = scope.user
             batch.counts = {"rows": outcome.rows, **outcome.counts}
-            # The MIS data is now in the database; the copy of the file is not needed.
-            batch.content = b""
+            stored = getattr(outcome.plan, "stored", None)
+            if stored is not None:
+                batch.details = stored()
+            if not batch.keeps_file:
+                # The MIS data is now in the database; the copy of the file is not needed.
+                batch.content = b""
             batch.save()
     return batch, outcome
 
@@ -111,3 +124,21 @@ def import_batch_discard(*, scope: Scope, batch: ImportBatch) -> None:
     if batch.school_id != scope.school.pk or batch.status != ImportBatch.Status.PENDING:
         raise Http404("Not found")
     batch.delete()
+
+
+@transaction.atomic
+def import_batch_download(*, scope: Scope, batch: ImportBatch) -> bytes:
+    """The file as uploaded (a CTF's is kept once applied, for audit); 404 when it
+    is no longer kept. Each download is audited."""
+    scope = require(scope, Cap.IMPORT_MIS)
+    content = bytes(batch.content)
+    if batch.school_id != scope.school.pk or not content:
+        raise Http404("Not found")
+    audit.record(
+        "pastoral.import.downloaded",
+        actor=scope.user,
+        school=scope.school,
+        obj=batch,
+        changes={"file": batch.filename, "kind": batch.kind, "bytes": len(content)},
+    )
+    return content

@@ -115,14 +115,19 @@ class Contact(models.Model):
         OTHER = "other", "Other"
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="contacts")
+    title = models.CharField(max_length=20, blank=True, help_text="e.g. Mrs, Mr, Dr")
     name = models.CharField(max_length=200)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     parental_responsibility = models.BooleanField(default=False)
     lives_with_learner = models.BooleanField(default=True)
     priority = models.PositiveSmallIntegerField(default=1)
     phone = models.CharField(max_length=40, blank=True)
+    mobile = models.CharField("Other phone", max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    # Called in an emergency, in priority order. A contact under a no-contact
+    # restriction is one only when someone acknowledged the restriction.
+    emergency_contact = models.BooleanField(default=True)
     notes = models.CharField(max_length=300, blank=True, help_text="e.g. no contact: court order")
 
     class Meta:
@@ -130,3 +135,8 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
+
+    @property
+    def addressed_name(self) -> str:
+        """The name as on a letter: "Mrs Jane Smith"."""
+        return f"{self.title} {self.name}".strip()

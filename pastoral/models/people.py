@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+
+def new_access_stamp() -> str:
+    return secrets.token_hex(12)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -31,6 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Replaced whenever the person's memberships, years, second-factor devices or
+    # schools change: the key under which their standing is cached (pastoral/standing.py).
+    access_stamp = models.CharField(max_length=24, default=new_access_stamp, editable=False)
 
     objects = UserManager()
 
@@ -43,6 +52,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # A full save writes every field from this instance, which may be older
+        # than a stamp change made since: take a fresh stamp instead, so that a
+        # cached standing can never be revived by a stale instance.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "access_stamp" in update_fields:
+            self.access_stamp = new_access_stamp()
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -31,6 +34,22 @@ class School(models.Model):
     triage_limit_hours = models.PositiveSmallIntegerField(default=24)
     rising_concern_count = models.PositiveSmallIntegerField(default=3)
     rising_concern_days = models.PositiveSmallIntegerField(default=14)
+    # School details and settings the administrator keeps (pastoral/school_settings/).
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField("School e-mail", blank=True)
+    headteacher = models.CharField("Headteacher", max_length=150, blank=True)
+    am_session_start = models.TimeField("Morning session starts", default=dt.time(8, 40))
+    am_register_closes = models.TimeField("Morning register closes", default=dt.time(9, 10))
+    pm_session_start = models.TimeField("Afternoon session starts", default=dt.time(13, 15))
+    pm_register_closes = models.TimeField("Afternoon register closes", default=dt.time(13, 45))
+    pastoral_retention_years = models.PositiveSmallIntegerField(
+        "Keep behaviour and general pastoral records for (years)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Years after the learner leaves the school. Safeguarding records are "
+        "kept as KCSIE requires and are not set here.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -100,6 +119,27 @@ class Closure(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class BankHolidayOpening(models.Model):
+    """A bank holiday (England and Wales) on which the school is open: a school day."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "date"], name="bankholidayopening_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} open"
+
+
 class YearGroup(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="year_groups")
     number = models.SmallIntegerField(help_text="0 for Reception, 7 for Year 7, ...")
@@ -144,7 +184,11 @@ class Agency(models.Model):
         CAMHS = "camhs", "CAMHS"
         POLICE = "police", "Police"
         HEALTH = "health", "Health (school nurse, GP)"
+        SCHOOL_NURSE = "school_nurse", "School nurse"
         ATTENDANCE = "attendance", "Local authority attendance service"
+        EDUCATION_WELFARE = "education_welfare", "Education welfare"
+        VIRTUAL_SCHOOL = "virtual_school", "Virtual school (looked-after children)"
+        LADO = "lado", "LADO (allegations against staff)"
         EDUCATIONAL_PSYCHOLOGY = "ep", "Educational psychology"
         YOUTH_JUSTICE = "youth_justice", "Youth justice"
         VOLUNTARY = "voluntary", "Voluntary sector"
@@ -156,6 +200,7 @@ class Agency(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    notes = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

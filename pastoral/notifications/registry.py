@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pastoral.access import Scope
@@ -46,6 +46,8 @@ class Due:
 
 FindDue = Callable[["School", dt.date], Iterable[Due]]
 VisibleIds = Callable[["Scope", list[str]], set[str]]
+# ids -> the names of the learners each object is about, for those the person may see
+LearnerNames = Callable[["Scope", list[str]], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class ReminderKind:
 
 _kinds: dict[str, ReminderKind] = {}
 _visibility: dict[str, VisibleIds] = {}
+_learner_names: dict[str, LearnerNames] = {}
+_kind_labels: dict[str, str] = {}
 
 
 def register_kind(kind: ReminderKind) -> None:
@@ -90,3 +94,83 @@ def visible_ids(scope: Scope, object_type: str, ids: list[str]) -> set[str] | No
     if check is None:
         return None
     return {str(i) for i in check(scope, ids)}
+
+
+# --- Naming the learner in the app (never in titles or e-mails) ---------------
+#
+# A stored title carries no learner details. When the notification centre
+# renders a page, it asks each object type's `names(scope, ids)` for the
+# learners' names, scoped to what the viewer may see now: one query per object
+# type on the page. An object the person may no longer see gets no name.
+
+
+def register_learner_names(object_type: str, names: LearnerNames) -> None:
+    """Declare how to name the learner(s) an object of this type is about."""
+    _learner_names[object_type] = names
+
+
+def learner_names(scope: Scope, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(object_type, object_id) -> the learners' names, for the objects the
+    person may still see (one call per object type)."""
+    wanted: dict[str, list[str]] = {}
+    for object_type, object_id in refs:
+        if object_type and object_id and object_type in _learner_names:
+            wanted.setdefault(object_type, []).append(str(object_id))
+    found: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        for object_id, name in _learner_names[object_type](scope, sorted(set(ids))).items():
+            found[(object_type, str(object_id))] = name
+    return found
+
+
+def names_by_learner(queryset: Any, path: str = "learner") -> dict[str, str]:
+    """{str(pk): learner's name} for already-scoped objects with a learner FK at
+    `path` (one query). For `register_learner_names` callbacks."""
+    rows = queryset.select_related(path)
+    names = {}
+    for obj in rows:
+        learner = obj
+        for part in path.split("__"):
+            learner = getattr(learner, part)
+        names[str(obj.pk)] = learner.display_name
+    return names
+
+
+def register_scoped(
+    object_type: str,
+    scoped: Callable[[Scope], Any],
+    *,
+    learner_path: str = "learner",
+    names: Callable[[Any], dict[str, str]] | None = None,
+) -> None:
+    """Declare both checks of an object type from one scoped queryset:
+    `scoped(scope)` returns the objects of the type the person may see now.
+    Visibility is the ids found in it; names are its learners' names (the FK
+    at `learner_path`, or `names(queryset)` for objects with several learners).
+    One query each, and the two can never disagree."""
+
+    def visible(scope: Scope, ids: list[str]) -> set[str]:
+        return {str(pk) for pk in scoped(scope).filter(pk__in=ids).values_list("pk", flat=True)}
+
+    def named(scope: Scope, ids: list[str]) -> dict[str, str]:
+        rows = scoped(scope).filter(pk__in=ids)
+        return names(rows) if names is not None else names_by_learner(rows, learner_path)
+
+    register_visibility(object_type, visible)
+    register_learner_names(object_type, named)
+
+
+def register_kind_label(code: str, label: str) -> None:
+    """A heading for a notification kind that is not a reminder kind."""
+    _kind_labels[code] = label
+
+
+def kind_label(code: str) -> str:
+    """The heading notifications of this kind are grouped under."""
+    kind = _kinds.get(code)
+    if kind is not None:
+        return kind.label
+    if code in _kind_labels:
+        return _kind_labels[code]
+    tail = code.rsplit(".", 1)[-1].replace("_", " ").strip()
+    return tail[:1].upper() + tail[1:] if tail else "Other"

@@ -224,11 +224,14 @@ def notification_mark_read(*, scope: Scope, notification: Notification) -> Notif
     return notification
 
 
-def notifications_mark_all_read(*, scope: Scope) -> int:
-    """Mark every unread notification of the person in this school read."""
-    return Notification.objects.filter(
+def notifications_mark_all_read(*, scope: Scope, kind: str = "") -> int:
+    """Mark every unread notification of the person in this school read (of one kind, if given)."""
+    unread = Notification.objects.filter(
         recipient=scope.user, school=scope.school, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    )
+    if kind:
+        unread = unread.filter(kind=kind)
+    return unread.update(read_at=timezone.now())
 
 
 def preference_update(

@@ -8,10 +8,13 @@ notification was made) before redirecting; the page it leads to checks again.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,17 +37,29 @@ def _scope(request: HttpRequest) -> Scope:
 def notification_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     unread_only = request.GET.get("show") == "unread"
+    kinds = selectors.kind_counts_for(scope)
+    kind = request.GET.get("kind", "")
+    current = next((k for k in kinds if k.kind == kind), None)
     page = Paginator(
-        selectors.notifications_for(scope, unread_only=unread_only), PAGE_SIZE
+        selectors.notifications_for(
+            scope, unread_only=unread_only, kind=current.kind if current else ""
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    query = urlencode(
+        {k: v for k, v in (("show", "unread" if unread_only else ""), ("kind", kind)) if v}
+    )
     return render(
         request,
         "notifications/list.html",
         {
             "page": page,
+            "groups": selectors.grouped(scope, list(page.object_list)),
+            "kinds": kinds,
+            "kind": current,
             "unread_only": unread_only,
-            "query": "show=unread" if unread_only else "",
-            "unread_count": selectors.unread_count_for(scope),
+            "query": query,
+            "unread_count": sum(k.unread for k in kinds),
         },
     )
 
@@ -97,9 +112,12 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    count = services.notifications_mark_all_read(scope=scope)
+    kind = request.POST.get("kind", "")[:60]
+    count = services.notifications_mark_all_read(scope=scope, kind=kind)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
-    return redirect("notifications:list")
+    return redirect(
+        f"{reverse('notifications:list')}?kind={kind}" if kind else "notifications:list"
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,16 +16,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft202012Validator
 
 from pastoral import audit
 from pastoral.access import Cap, Scope, learners_for, require
+from pastoral.reports import receipts
 from pastoral.reports.models import ImportedBundle, ImportedEntry
 from pastoral.reports.services import canonical_json
 
 FORMAT = "pastoral-transfer-bundle"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: the optional "receipt" member
 SCHEMA_PATH = settings.BASE_DIR / "docs" / "transfer-bundle-v1.schema.json"
 
 
@@ -165,6 +167,17 @@ def bundle_import(*, scope: Scope, raw: bytes) -> ImportedBundle:
             attendance_summary=attendance["summary"],
             imported_by=scope.user,
         )
+        if "receipt" in bundle:
+            # The sending DSL asked for proof of receipt: sign it with their key.
+            imported.receipt_reference = bundle["receipt"]["reference"]
+            imported.receipt = receipts.make(
+                key=bundle["receipt"]["key"],
+                ref=imported.receipt_reference,
+                school=scope.school.name,
+                urn=scope.school.urn,
+                received_by=scope.user.full_name or scope.user.email,
+                received_at=timezone.now(),
+            )
         imported.full_clean()
         imported.save()
         for entry in entries:
@@ -181,6 +194,7 @@ def bundle_import(*, scope: Scope, raw: bytes) -> ImportedBundle:
                 "origin_urn": imported.origin_urn,
                 "entries": len(entries),
                 "sha256": digest,
+                "receipt_for": imported.receipt_reference,
             },
         )
     return imported

@@ -82,3 +82,51 @@ class BundleImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError("The file is too large to be a transfer bundle.")
         return upload
+
+
+class ReceiptCodeForm(forms.Form):
+    """The receiving installation's signed receipt, pasted or uploaded."""
+
+    receipt = forms.CharField(
+        label="Receipt from the receiving school",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text="Paste the whole text beginning PASTORAL-RECEIPT that their DSL sent you.",
+    )
+    receipt_file = forms.FileField(label="or upload the receipt file", required=False)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        upload = data.get("receipt_file")
+        if upload is not None:
+            if upload.size > 4096:
+                raise forms.ValidationError(
+                    {"receipt_file": "That file is too large for a receipt."}
+                )
+            try:
+                data["receipt"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    {"receipt_file": "That file is not a receipt."}
+                ) from None
+        if not (data.get("receipt") or "").strip():
+            raise forms.ValidationError({"receipt": "Paste the receipt or upload its file."})
+        return data
+
+
+class BundleForTransferForm(forms.Form):
+    """Which CP transfer the bundle goes with (its receipt then confirms it)."""
+
+    transfer = forms.TypedChoiceField(
+        label="Send with the CP file transfer", coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, transfers=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        choices = [("", "None: no receipt asked for")]
+        choices += [
+            (t.pk, f"To {t.receiving_school}, sent {t.sent_at:%-d %b %Y}") for t in transfers
+        ]
+        self.fields["transfer"].choices = choices
+        if len(choices) > 1 and not self.is_bound:
+            self.initial["transfer"] = choices[1][0]

@@ -7,16 +7,19 @@ need no migrations in the apps that own the data they summarise.
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from pastoral.private_files import private_files
 
 
 class ReportJob(models.Model):
     """One request for a report: its parameters, progress and the finished file.
 
-    The file sits under PRIVATE_STORAGE_ROOT/reports and is served only by the
+    The file sits in the private storage under reports/ and is served only by the
     permission-checked download view; it is deleted when the job expires.
     """
 
@@ -40,7 +43,9 @@ class ReportJob(models.Model):
     stage = models.CharField(max_length=100, blank=True)
     background = models.BooleanField(default=False)
     error = models.CharField(max_length=300, blank=True)
-    file_path = models.CharField(max_length=300, blank=True, help_text="under PRIVATE_STORAGE_ROOT")
+    file_path = models.CharField(
+        max_length=300, blank=True, help_text="its name in the private storage"
+    )
     filename = models.CharField(max_length=120, blank=True)
     content_type = models.CharField(max_length=60, default="application/pdf")
     size = models.PositiveIntegerField(default=0)
@@ -69,8 +74,13 @@ class ReportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
 
-    def absolute_path(self):  # type: ignore[no-untyped-def]
-        return settings.PRIVATE_STORAGE_ROOT / self.file_path
+    def open_file(self) -> Any:
+        """The stored file, opened for reading (FileNotFoundError when gone)."""
+        return private_files.open(self.file_path, "rb")
+
+    def read_bytes(self) -> bytes:
+        with self.open_file() as handle:
+            return handle.read()
 
 
 class CPFileTransfer(models.Model):
@@ -112,6 +122,14 @@ class CPFileTransfer(models.Model):
     receipt_recorded_by = models.ForeignKey(
         "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set once a receipt signed with `receipt_key` (pastoral/reports/receipts.py)
+    # was checked: proved by the receiving installation, not typed by the sender.
+    receipt_verified = models.BooleanField(default=False)
+    # Travels inside the transfer bundle sent with this CP file; never shown.
+    receipt_key = models.CharField(max_length=64, blank=True, editable=False)
+    bundle_job = models.ForeignKey(
+        ReportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -150,6 +168,9 @@ class ImportedBundle(models.Model):
     schema_version = models.CharField(max_length=10)
     sha256 = models.CharField(max_length=64)
     attendance_summary = models.JSONField(default=dict, blank=True)
+    # The signed receipt for the sending school, when the bundle asked for one.
+    receipt = models.TextField(blank=True)
+    receipt_reference = models.CharField(max_length=40, blank=True)
     imported_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(default=timezone.now)
 
@@ -168,6 +189,33 @@ class ImportedBundle(models.Model):
     def origin_label(self) -> str:
         urn = f", URN {self.origin_urn}" if self.origin_urn else ""
         return f"Imported from {self.origin_school}{urn}"
+
+    @property
+    def attendance(self) -> dict[str, Any]:
+        """The sending school's attendance figures, read the way the profile
+        shows ours (a bundle from another installation may name them differently):
+        start/end, possible, attendance label, authorised, unauthorised, lates, flag."""
+        raw = self.attendance_summary or {}
+
+        def first(*keys: str) -> Any:
+            return next((raw[k] for k in keys if raw.get(k) not in (None, "")), None)
+
+        pct = first("attendance_pct", "attendance_percent")
+        possible = first("possible", "possible_sessions")
+        absence = first("absence_pct", "absence_percent")
+        return {
+            "start": first("start", "from"),
+            "end": first("end", "to"),
+            "possible": possible,
+            "no_sessions": bool(raw.get("no_sessions")) or possible == 0,
+            "attendance": f"{float(pct):.1f}%" if isinstance(pct, int | float) else (pct or "—"),
+            "absence": f"{float(absence):.1f}%" if isinstance(absence, int | float) else None,
+            "authorised": first("authorised"),
+            "unauthorised": first("unauthorised"),
+            "lates": first("lates"),
+            "sa": bool(first("sa", "severe_absence")),
+            "pa": bool(first("pa", "persistent_absence")),
+        }
 
 
 class ImportedEntry(models.Model):

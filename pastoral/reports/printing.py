@@ -59,6 +59,7 @@ class Section:
     intro: str = ""
     summary: str = ""  # author-written text, e.g. an agency report's covering summary
     empty_text: str = "Nothing recorded."
+    new_page: bool = False  # start on a new page (a receipt slip); sections otherwise flow
 
     @property
     def is_empty(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from pastoral.access import Cap, Scope
 from pastoral.calendar import SchoolCalendar
 from pastoral.models import Role, School
 from pastoral.notifications.finders import as_date, role_holder_ids, unique
-from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_visibility
+from pastoral.notifications.registry import Due, ReminderKind, register_kind, register_scoped
 from pastoral.reports.models import CPFileTransfer
 
 CONFIRM_WITHIN_SCHOOL_DAYS = 5
@@ -48,17 +49,6 @@ def cp_transfers_unconfirmed(school: School, today: dt.date) -> Iterator[Due]:
             )
 
 
-def _visible_transfers(scope: Scope, ids: list[str]) -> set[str]:
-    if not scope.can(Cap.EXPORT_CP_FILE):
-        return set()
-    return {
-        str(pk)
-        for pk in CPFileTransfer.objects.filter(pk__in=ids, school=scope.school).values_list(
-            "pk", flat=True
-        )
-    }
-
-
 register_kind(
     ReminderKind(
         "reports.cp_transfer_unconfirmed",
@@ -66,4 +56,12 @@ register_kind(
         cp_transfers_unconfirmed,
     )
 )
-register_visibility("reports.cpfiletransfer", _visible_transfers)
+
+
+def _scoped_transfers(scope: Scope) -> Any:
+    if not scope.can(Cap.EXPORT_CP_FILE):
+        return CPFileTransfer.objects.none()
+    return CPFileTransfer.objects.filter(school=scope.school)
+
+
+register_scoped("reports.cpfiletransfer", _scoped_transfers)

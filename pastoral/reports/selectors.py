@@ -96,6 +96,21 @@ def imported_bundles_for(scope: Scope, learner: Learner) -> list[ImportedBundle]
     )
 
 
+def imported_bundle_for(scope: Scope, pk: int) -> ImportedBundle:
+    """One bundle imported at this school, for a DSL (its receipt), or 404."""
+    if not scope.can(Cap.EXPORT_CP_FILE):
+        raise Http404("Not found")
+    imported = (
+        ImportedBundle.objects.filter(pk=pk, school=scope.school)
+        .filter(learner_filter(scope, Cap.EXPORT_CP_FILE, prefix="learner__"))
+        .select_related("learner")
+        .first()
+    )
+    if imported is None:
+        raise Http404("Not found")
+    return imported
+
+
 def timeline_entries_for(
     scope: Scope, learner: Learner, *, since=None, limit: int | None = None
 ) -> list[TimelineEntry]:

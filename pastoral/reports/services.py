@@ -10,6 +10,8 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +19,8 @@ from django.utils import timezone
 from pastoral import audit
 from pastoral.access import Cap, Scope, learners_for, require, scope_for
 from pastoral.models import Learner
-from pastoral.reports import registry
+from pastoral.private_files import private_files
+from pastoral.reports import receipts, registry
 from pastoral.reports.models import CPFileTransfer, ReportJob
 from pastoral.reports.pdf import render_pdf
 
@@ -31,8 +34,7 @@ def inline_max_entries() -> int:
     return int(getattr(settings, "REPORT_INLINE_MAX_ENTRIES", DEFAULT_INLINE_MAX_ENTRIES))
 
 
-def reports_dir():  # type: ignore[no-untyped-def]
-    return settings.PRIVATE_STORAGE_ROOT / "reports"
+REPORTS_FOLDER = "reports"
 
 
 def canonical_json(payload: Any) -> bytes:
@@ -58,7 +60,8 @@ def report_request(
     params: dict[str, Any] | None = None,
     background: bool | None = None,
 ) -> ReportJob:
-    """Create a report job and generate it inline, or queue it for a worker when large.
+    """Create a report job and generate it inline, or queue it for a worker
+    (always when there is one: REPORTS_IN_WORKER; otherwise when large).
 
     The capability (and, for a learner's report, the learner's reachability
     with it) is checked here; out of scope is a 404. Small reports are
@@ -85,7 +88,9 @@ def report_request(
     if spec.allowed is not None and not spec.allowed(scope, job):
         raise Http404("Not found")
     job.entries = spec.estimate(scope, job) if spec.estimate else 0
-    job.background = background if background is not None else job.entries > inline_max_entries()
+    if background is None:
+        background = settings.REPORTS_IN_WORKER or job.entries > inline_max_entries()
+    job.background = background
     with transaction.atomic():
         job.full_clean()
         job.save()
@@ -114,15 +119,11 @@ def _set_progress(job_id: int, percent: int, stage: str) -> None:
 
 
 def _store(job: ReportJob, content: bytes, extension: str) -> str:
-    """Write the file under a random name; the name never appears in a URL."""
-    folder = reports_dir() / str(job.school_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{job.pk}-{secrets.token_hex(16)}.{extension}"
-    target = folder / name
-    partial = folder / f".{name}.part"
-    partial.write_bytes(content)
-    partial.replace(target)  # atomic: a half-written file is never served
-    return str(target.relative_to(settings.PRIVATE_STORAGE_ROOT))
+    """Store the file under a random name (the name never appears in a URL) in
+    the private storage; the job names it only once it is whole, so a
+    half-written file is never served."""
+    name = f"{REPORTS_FOLDER}/{job.school_id}/{job.pk}-{secrets.token_hex(16)}.{extension}"
+    return private_files.save(name, ContentFile(content))
 
 
 def report_generate(*, job_id: int) -> ReportJob | None:
@@ -241,7 +242,7 @@ def reports_expire(*, now: dt.datetime | None = None) -> int:
     )
     for job in expired:
         if job.file_path:
-            job.absolute_path().unlink(missing_ok=True)
+            private_files.delete(job.file_path)
     ReportJob.objects.filter(pk__in=[job.pk for job in expired]).update(
         status=ReportJob.Status.EXPIRED, file_path="", stage="Expired"
     )
@@ -284,6 +285,7 @@ def cp_transfer_record(
         sent_by=scope.user,
         report=report,
         notes=notes,
+        receipt_key=receipts.new_key(),
     )
     with transaction.atomic():
         transfer.full_clean()
@@ -304,6 +306,84 @@ def cp_transfer_record(
     return transfer
 
 
+def cp_transfer_bundle_attach(
+    *, scope: Scope, transfer: CPFileTransfer, job: ReportJob
+) -> CPFileTransfer:
+    """The transfer bundle exported for this CP transfer: from now on only the
+    receiving installation's signed receipt confirms receipt (DSL only)."""
+    require(scope, Cap.EXPORT_CP_FILE)
+    if transfer.school_id != scope.school.pk or job.learner_id != transfer.learner_id:
+        raise Http404("Not found")
+    with transaction.atomic():
+        transfer.bundle_job = job
+        transfer.save(update_fields=["bundle_job"])
+        audit.record(
+            "reports.cp_transfer.bundle_attached",
+            actor=scope.user,
+            school=scope.school,
+            obj=transfer,
+            learner=transfer.learner,
+            changes={"bundle_job": job.pk},
+        )
+    return transfer
+
+
+@transaction.atomic
+def cp_transfer_receipt_verify(
+    *, scope: Scope, transfer: CPFileTransfer, text: str
+) -> CPFileTransfer:
+    """Check the receiving installation's receipt and mark the transfer received
+    with the receiving DSL's name and time (DSL only). A receipt for another
+    transfer, or one not signed with this transfer's key, changes nothing."""
+    require(scope, Cap.EXPORT_CP_FILE)
+    if transfer.school_id != scope.school.pk:
+        raise Http404("Not found")
+    try:
+        receipt = receipts.read(text)
+    except receipts.ReceiptRefused as refused:
+        raise ValidationError({"receipt": str(refused)}) from None
+    expected = receipts.reference(scope.school.urn, transfer.pk)
+    if receipt.reference != expected:
+        urn = receipt.reference.split("-T")[0]
+        whose = "another school's transfer" if urn != scope.school.urn else "another transfer"
+        raise ValidationError(
+            {
+                "receipt": f"This receipt is for {whose} ({receipt.reference}), not this one "
+                f"({expected}): nothing was changed."
+            }
+        )
+    if not receipts.verify(receipt, transfer.receipt_key):
+        raise ValidationError(
+            {
+                "receipt": "The receipt's signature does not match this transfer's bundle: it "
+                "was not made from the bundle sent with this CP file. Nothing was changed."
+            }
+        )
+    locked = CPFileTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if locked.receipt_verified:
+        raise ValidationError({"receipt": "Receipt was already recorded for this transfer."})
+    received_at = max(receipt.received_at, locked.sent_at)
+    locked.receipt_confirmed_by = f"{receipt.received_by}, {receipt.school}"[:200]
+    locked.receipt_confirmed_at = received_at
+    locked.receipt_recorded_by = scope.user
+    locked.receipt_verified = True
+    locked.full_clean()
+    locked.save()
+    audit.record(
+        "reports.cp_transfer.receipt_verified",
+        actor=scope.user,
+        school=scope.school,
+        obj=locked,
+        learner=locked.learner,
+        changes={
+            "receipt_confirmed_by": locked.receipt_confirmed_by,
+            "receipt_confirmed_at": received_at.isoformat(),
+            "receiving_urn": receipt.urn,
+        },
+    )
+    return locked
+
+
 def cp_transfer_confirm_receipt(
     *,
     scope: Scope,
@@ -311,10 +391,19 @@ def cp_transfer_confirm_receipt(
     confirmed_by: str,
     confirmed_at: dt.datetime,
 ) -> CPFileTransfer:
-    """Record who at the receiving school confirmed receipt, and when (DSL only)."""
+    """Record who at the receiving school confirmed receipt, and when (DSL only).
+    Not for a transfer sent with a Pastoral bundle: its receipt is proved instead."""
     require(scope, Cap.EXPORT_CP_FILE)
     if transfer.school_id != scope.school.pk:
         raise Http404("Not found")
+    if transfer.bundle_job_id is not None:
+        raise ValidationError(
+            {
+                "confirmed_by": "This CP file went with a Pastoral transfer bundle: record the "
+                "receipt the receiving school's DSL sends you (their installation makes it "
+                "when they import the bundle)."
+            }
+        )
     with transaction.atomic():
         locked = CPFileTransfer.objects.select_for_update().get(pk=transfer.pk)
         before = {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("cp-transfers/", views.cp_transfer_list, name="cp-transfer-list"),
     path("cp-transfers/<int:pk>/receipt/", views.cp_transfer_receipt, name="cp-transfer-receipt"),
     path("bundles/import/", views.bundle_import, name="bundle-import"),
+    path("bundles/<int:pk>/receipt/", views.bundle_receipt, name="bundle-receipt"),
     path("learners/<int:pk>/imported/", views.imported_records, name="imported-records"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pastoral import audit
 from pastoral.access import Cap, Scope, learner_or_404, require
 from pastoral.accounts.stepup import step_up_required
-from pastoral.forms import INVALID_STATUS
+from pastoral.forms import INVALID_STATUS, apply_errors
 from pastoral.reports import bundle as bundles
 from pastoral.reports import selectors, services
-from pastoral.reports.forms import BundleImportForm, ReceiptForm
+from pastoral.reports.forms import BundleImportForm, ReceiptCodeForm, ReceiptForm
 
 PAGE_SIZE = 25
 
@@ -60,12 +61,13 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for(scope, pk)
     if not job.is_ready or not job.file_path:
         raise Http404("Not found")
-    path = job.absolute_path()
-    if not path.is_file():
-        raise Http404("Not found")
+    try:
+        handle = job.open_file()
+    except FileNotFoundError:
+        raise Http404("Not found") from None
     services.report_downloaded(scope=scope, job=job)
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
+        handle, as_attachment=True, filename=job.filename, content_type=job.content_type
     )
     response["Cache-Control"] = "no-store, private"
     return response
@@ -80,23 +82,38 @@ def cp_transfer_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cp_transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record who at the receiving school confirmed receipt of the CP file, and when."""
+    """Record the receipt of the CP file: the receiving installation's signed
+    receipt when a bundle went with it, else who confirmed it and when."""
     scope = require(request.scope, Cap.EXPORT_CP_FILE)
     transfer = selectors.cp_transfer_for(scope, pk)
-    form = ReceiptForm(request.POST if request.method == "POST" else None, sent_at=transfer.sent_at)
-    if request.method == "POST" and form.is_valid():
-        services.cp_transfer_confirm_receipt(
-            scope=scope,
-            transfer=transfer,
-            confirmed_by=form.cleaned_data["confirmed_by"],
-            confirmed_at=form.cleaned_data["confirmed_at"],
-        )
-        messages.success(request, "Receipt recorded.")
-        return redirect("reports:cp-transfer-list")
+    posted = request.POST if request.method == "POST" else None
+    signed = "receipt_submit" in request.POST
+    code_form = ReceiptCodeForm(posted if signed else None, request.FILES if signed else None)
+    form = ReceiptForm(None if signed else posted, sent_at=transfer.sent_at)
+    if request.method == "POST":
+        chosen = code_form if signed else form
+        if chosen.is_valid():
+            try:
+                if signed:
+                    services.cp_transfer_receipt_verify(
+                        scope=scope, transfer=transfer, text=chosen.cleaned_data["receipt"]
+                    )
+                else:
+                    services.cp_transfer_confirm_receipt(
+                        scope=scope,
+                        transfer=transfer,
+                        confirmed_by=chosen.cleaned_data["confirmed_by"],
+                        confirmed_at=chosen.cleaned_data["confirmed_at"],
+                    )
+            except ValidationError as exc:
+                apply_errors(chosen, exc)
+            else:
+                messages.success(request, "Receipt recorded.")
+                return redirect("reports:cp-transfer-list")
     return render(
         request,
         "reports/cp_transfer_receipt.html",
-        {"transfer": transfer, "form": form},
+        {"transfer": transfer, "form": form, "code_form": code_form},
         status=INVALID_STATUS if request.method == "POST" else 200,
     )
 
@@ -130,6 +147,28 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def bundle_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed receipt of an imported bundle, as a small file for the sending DSL."""
+    scope = require(request.scope, Cap.EXPORT_CP_FILE)
+    imported = selectors.imported_bundle_for(scope, pk)
+    if not imported.receipt:
+        raise Http404("Not found")
+    response = HttpResponse(imported.receipt + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="receipt-{imported.receipt_reference}.txt"'
+    )
+    audit.record(
+        "reports.bundle.receipt_downloaded",
+        actor=scope.user,
+        school=scope.school,
+        obj=imported,
+        learner=imported.learner,
+        changes={"reference": imported.receipt_reference},
+    )
+    return response
+
+
+@require_GET
 def imported_records(request: HttpRequest, pk: int) -> HttpResponse:
     """What came over from the learner's previous schools, each entry marked with its origin."""
     scope = require(request.scope, Cap.VIEW_PASTORAL_CONCERNS)
@@ -141,5 +180,10 @@ def imported_records(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/imported_records.html",
-        {"learner": learner, "page": page, "bundles": bundles_in},
+        {
+            "learner": learner,
+            "page": page,
+            "bundles": bundles_in,
+            "may_receipt": scope.can(Cap.EXPORT_CP_FILE),
+        },
     )

@@ -12,14 +12,14 @@ services that write an audit event with the old and new values and bump
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+from pastoral.private_files import PrivateFiles
 
 DEFAULT_CATEGORIES = [
     "Child protection",
@@ -113,22 +113,10 @@ def default_category(name: str) -> dict[str, object]:
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_STORAGE_ROOT, never under static/ or a public URL.
-
-    The root is read when used (not at import), so tests can point it elsewhere.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(settings.PRIVATE_STORAGE_ROOT)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
+@deconstructible(path="safeguarding.models.concerns.PrivateStorage")
+class PrivateStorage(PrivateFiles):
+    """The private storage (pastoral/private_files.py): never under static/ or
+    a public URL. Its own name because migration 0001 names it."""
 
 
 private_storage = PrivateStorage()
@@ -186,6 +174,7 @@ class Concern(models.Model):
         "action_taken",
         "body_map",
         "submitted_at",
+        "recorded_categories",
     )
 
     school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="+")
@@ -200,6 +189,9 @@ class Concern(models.Model):
         "pastoral.Learner", through="ConcernLearner", related_name="+"
     )
     categories = models.ManyToManyField(Category, related_name="concerns", blank=True)
+    # The category names the author ticked, as they ticked them: the DSL may
+    # change `categories`, but the author's list shows what they recorded.
+    recorded_categories = models.JSONField(default=list, blank=True)
     alerted = models.ManyToManyField(
         "pastoral.User", related_name="+", blank=True, verbose_name="Staff to alert"
     )

@@ -30,25 +30,34 @@ from safeguarding.selectors.concerns import (
     shares_active_for,
     with_numbers,
 )
+from safeguarding.selectors.dashboard import WeekBar, dashboard_for
 from safeguarding.selectors.dsl import (
-    AGE_BANDS,
-    WeekBar,
     categories_for,
     category_for,
-    dashboard_for,
     dsl_team_for,
-    inbox_counts_for,
-    inbox_for,
     search_concerns,
 )
+from safeguarding.selectors.history import learner_history_for, register_history_provider
 from safeguarding.selectors.investigations import (
     investigation_for,
     investigation_record_for,
     participant_for,
 )
+from safeguarding.selectors.lists import (
+    AGE_CHOICES,
+    STATUS_CHOICES,
+    ConcernFilters,
+    filter_years_for,
+    inbox_counts_for,
+    inbox_for,
+    pastoral_counts_for,
+    pastoral_list_for,
+)
 
 __all__ = [
-    "AGE_BANDS",
+    "AGE_CHOICES",
+    "STATUS_CHOICES",
+    "ConcernFilters",
     "ConcernRecord",
     "WeekBar",
     "action_for",
@@ -70,6 +79,11 @@ __all__ = [
     "cp_chronology_for",
     "dashboard_for",
     "draft_for",
+    "filter_years_for",
+    "learner_history_for",
+    "pastoral_counts_for",
+    "pastoral_list_for",
+    "register_history_provider",
     "dsl_concern_for",
     "dsl_team_for",
     "inbox_counts_for",

@@ -105,6 +105,7 @@ def concern_create(
         body_map=clean_body_map(body_map),
         level=Concern.Level.RESTRICTED if restricted or restricting else Concern.Level.PASTORAL,
         alert_groups=groups,
+        recorded_categories=[c.name for c in categories],
     )
     concern.full_clean()
     concern.save()

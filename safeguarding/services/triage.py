@@ -104,11 +104,7 @@ def concern_triage(
     changes = audit.diff(before, after)
     if lowering:
         changes["level_reason"] = level_reason
-    summary = "; ".join(
-        f"{k}: {v['to']}" for k, v in changes.items() if k not in ("owner", "level_reason")
-    )
-    if "owner" in changes:
-        summary = f"{summary}; owner: {owner or 'none'}".lstrip("; ")
+    summary = triage_summary(changes, owner=owner)
     ConcernEntry.objects.create(
         concern=concern,
         kind=ConcernEntry.Kind.TRIAGE,
@@ -121,6 +117,35 @@ def concern_triage(
     )
     concern.refresh_from_db()
     return concern
+
+
+def _uk_date(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def triage_summary(changes: dict[str, Any], *, owner: Any = None) -> str:
+    """What a triage changed, in words for the concern's history ("Level: Restricted
+    (child protection). Due: 12 Jan 2027."), never the raw field names."""
+    levels = dict(Concern.Level.choices)
+    statuses = dict(Concern.Status.choices)
+    parts = []
+    if "status" in changes:
+        parts.append(f"Status: {statuses.get(changes['status']['to'], changes['status']['to'])}.")
+    if "level" in changes:
+        parts.append(f"Level: {levels.get(changes['level']['to'], changes['level']['to'])}.")
+    if "owner" in changes:
+        parts.append(f"Owner: {owner.full_name if owner else 'nobody'}.")
+    if "categories" in changes:
+        names = changes["categories"]["to"] or []
+        parts.append(f"Categories: {', '.join(names) if names else 'none'}.")
+    if "next_action" in changes:
+        parts.append(f"Next action: {changes['next_action']['to'] or 'none'}.")
+    if "due_date" in changes:
+        due = changes["due_date"]["to"]
+        parts.append(f"Due: {_uk_date(due) if due else 'no date'}.")
+    return " ".join(parts)
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from safeguarding.views.dsl import (
     share_withdraw,
     triage,
 )
-from safeguarding.views.inbox import concern_list, dashboard, inbox
+from safeguarding.views.inbox import concern_list, dashboard, inbox, pastoral_list
 from safeguarding.views.investigations import (
     investigation_conclude,
     investigation_detail,
@@ -68,6 +68,7 @@ __all__ = [
     "link",
     "link_role",
     "my_concerns",
+    "pastoral_list",
     "reopen",
     "share",
     "share_withdraw",

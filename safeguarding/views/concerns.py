@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +19,7 @@ from pastoral.forms import apply_errors, render_invalid
 from pastoral.selectors import learner_search_for
 from safeguarding import forms, selectors, services
 from safeguarding.models import ConcernDraft, ConcernEntry
-from safeguarding.views.body_map import BODY_REGIONS, BODY_VIEWS, body_marks
+from safeguarding.views.body_map import BODY_REGIONS, BODY_VIEWS, REGION_POINTS, body_marks
 from safeguarding.views.common import ints, learners_of, needs_step_up, page_of
 
 # --- Logging a concern ---------------------------------------------------------
@@ -29,6 +31,31 @@ def _draft_initial(draft: ConcernDraft | None) -> dict[str, Any]:
     data = dict(draft.data)
     data.pop("saved_at", None)
     return {k: v for k, v in data.items() if v not in ("", [], None)}
+
+
+PREFILL_TEXT = {"description": 4000, "location": 200}
+
+
+def _prefill_initial(params: Any) -> dict[str, Any]:
+    """A concern form opened from a link (e.g. "raise a concern" on another
+    page) may carry the learner, when, where and a description in its query:
+    offered as a starting point only, checked again like anything typed."""
+    initial: dict[str, Any] = {}
+    learner = ints([params.get("learner", "")])
+    if learner:
+        initial["learners"] = learner[:1]
+    when = params.get("occurred_at", "")[:16]
+    try:
+        dt.datetime.strptime(when, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        pass
+    else:
+        initial["occurred_at"] = when
+    for key, limit in PREFILL_TEXT.items():
+        value = params.get(key, "").strip()[:limit]
+        if value:
+            initial[key] = value
+    return initial
 
 
 @never_cache
@@ -67,7 +94,8 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 return redirect("safeguarding:concern-detail", pk=concern.pk)
         chosen = selectors.learners_by_ids(scope, ints(request.POST.getlist("learners")))
     else:
-        initial = _draft_initial(draft)
+        # An unsent draft wins over a prefilled link: nothing typed is lost.
+        initial = _draft_initial(draft) or _prefill_initial(request.GET)
         form = forms.ConcernForm(scope=scope, initial=initial)
         chosen = selectors.learners_by_ids(scope, ints(initial.get("learners", [])))
     context = {
@@ -76,6 +104,9 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         "draft": draft,
         "draft_saved_at": (draft.data.get("saved_at", 0) if draft else 0),
         "body_regions": BODY_REGIONS,
+        # One flat object per view (no nested braces in the page).
+        "region_points_front": json.dumps(REGION_POINTS["front"]),
+        "region_points_back": json.dumps(REGION_POINTS["back"]),
     }
     if request.method == "POST":
         return render_invalid(request, "safeguarding/concern_form.html", context)
@@ -133,7 +164,7 @@ def my_concerns(request: HttpRequest) -> HttpResponse:
 
 
 def _correction_choices(record: selectors.ConcernRecord, user_pk: int) -> list[tuple[str, str]]:
-    choices = []
+    choices = [("", "Choose…")]
     if record.concern.author_id == user_pk:
         choices.append(("original", "My original account"))
     for entry in record.entries:

@@ -38,6 +38,24 @@ def _triage_form(scope: Scope, concern: Concern) -> forms.TriageForm:
     )
 
 
+def _triage_page(
+    scope: Scope,
+    concern: Concern,
+    form: forms.TriageForm,
+    *,
+    stale: bool = False,
+    bound: forms.LinkRoleForm | None = None,
+) -> dict[str, Any]:
+    """The triage page: the form, each learner's part, and their recent history beside it."""
+    return {
+        "form": form,
+        "concern": concern,
+        "stale": stale,
+        "link_forms": _link_forms(scope, concern, bound),
+        "history": selectors.learner_history_for(scope, concern),
+    }
+
+
 def _link_forms(
     scope: Scope, concern: Concern, bound: forms.LinkRoleForm | None = None
 ) -> list[forms.LinkRoleForm]:
@@ -69,12 +87,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(
             request,
             "safeguarding/triage.html",
-            {
-                "form": _triage_form(scope, concern),
-                "concern": concern,
-                "stale": False,
-                "link_forms": _link_forms(scope, concern),
-            },
+            _triage_page(scope, concern, _triage_form(scope, concern)),
         )
         audit.viewed(
             scope, concern, learners=learners_of(concern), reference=concern.reference, view="full"
@@ -108,12 +121,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/triage.html",
-        {
-            "form": form,
-            "concern": concern,
-            "stale": stale,
-            "link_forms": _link_forms(scope, concern),
-        },
+        _triage_page(scope, concern, form, stale=stale),
         status=STALE_STATUS if stale else INVALID_STATUS,
     )
 
@@ -141,12 +149,7 @@ def link_role(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/triage.html",
-        {
-            "form": _triage_form(scope, concern),
-            "concern": concern,
-            "stale": False,
-            "link_forms": _link_forms(scope, concern, bound=form),
-        },
+        _triage_page(scope, concern, _triage_form(scope, concern), bound=form),
         status=INVALID_STATUS,
     )
 

@@ -1,38 +1,10 @@
-// Safeguarding pages: hide screen, learner picker, body map, draft autosave,
+// Safeguarding pages: learner picker, body map, draft autosave,
 // alert groups preselected by category, the people picker (vendored tom-select).
 // No inline script anywhere (CSP script-src 'self').
 (function () {
   "use strict";
 
-  // ---- Hide screen: a visible button, or Escape pressed twice quickly. ----
-  var lastEscape = 0;
-  var savedTitle = document.title;
-  function hideScreen() {
-    var cover = document.getElementById("hide-screen");
-    if (!cover) return;
-    cover.hidden = false;
-    document.body.classList.add("screen-hidden");
-    savedTitle = document.title;
-    document.title = "Pastoral";
-    var show = cover.querySelector("[data-show-screen]");
-    if (show) show.focus();
-  }
-  function showScreen() {
-    var cover = document.getElementById("hide-screen");
-    if (!cover) return;
-    cover.hidden = true;
-    document.body.classList.remove("screen-hidden");
-    document.title = savedTitle;
-  }
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    var now = Date.now();
-    if (now - lastEscape < 800) { hideScreen(); lastEscape = 0; } else { lastEscape = now; }
-  });
-  document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-hide-screen]")) hideScreen();
-    if (event.target.closest("[data-show-screen]")) showScreen();
-  });
+  // Hide screen: static/js/hide-screen.js, on every page (base.html).
 
   // Print button on the CP file (a print stylesheet does the rest).
   document.addEventListener("click", function (event) {
@@ -48,6 +20,11 @@
       box.innerHTML = "";
     }
   });
+
+  // List filters: open on wide screens, a one-line summary on phones.
+  if (window.matchMedia && window.matchMedia("(min-width: 992px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (box) { box.open = true; });
+  }
 
   var form = document.getElementById("concern-form");
   if (!form) return;
@@ -144,6 +121,9 @@
   var people = form.querySelector("select[data-people-picker]");
   function startPicker() {
     if (!people || people.tomselect || typeof window.TomSelect !== "function") return;
+    // The original select stays in the page (hidden) for the form: keep its name.
+    var ownLabel = document.querySelector('label[for="' + people.id + '"]');
+    if (ownLabel) people.setAttribute("aria-label", ownLabel.textContent.trim());
     var picker = new window.TomSelect(people, {
       plugins: ["remove_button"],
       maxOptions: 50,
@@ -164,32 +144,54 @@
     startPicker();
   }
 
-  // ---- Body map: stored as [{view, region} | {view, x, y}] ----
+  // ---- Body map: stored as [{view, region, note} | {view, x, y, note}] ----
+  // A part chosen from the list is drawn where that part is (data-region-points);
+  // every mark is numbered on the diagram and in the list, with a note of its own.
   var mapInput = form.querySelector('input[name="body_map"]');
   var marks = [];
   try { marks = JSON.parse(mapInput.value || "[]") || []; } catch (e) { marks = []; }
+  var points = {};
+  var pointsHolder = form.querySelector("[data-region-points]");
+  ["front", "back"].forEach(function (view) {
+    try { points[view] = JSON.parse(pointsHolder.getAttribute("data-" + view) || "{}"); } catch (e) { points[view] = {}; }
+  });
   var SVGNS = "http://www.w3.org/2000/svg";
   function regionLabel(view, code) {
     var option = form.querySelector('[data-region-select="' + view + '"] option[value="' + code + '"]');
     return option ? option.textContent : code;
   }
-  function drawMarks() {
+  function markPoint(mark) {
+    if (mark.x !== undefined) return [mark.x, mark.y * 2];
+    var p = (points[mark.view] || {})[mark.region];
+    return p ? [p[0], p[1]] : null;
+  }
+  function storeMarks() {
     mapInput.value = marks.length ? JSON.stringify(marks) : "";
+  }
+  function drawMarks() {
+    storeMarks();
     form.querySelectorAll("[data-bodymap-view]").forEach(function (svg) {
       var layer = svg.querySelector("[data-marks]");
       while (layer.firstChild) layer.removeChild(layer.firstChild);
-      marks.forEach(function (mark) {
-        if (mark.view !== svg.getAttribute("data-bodymap-view") || mark.x === undefined) return;
+      marks.forEach(function (mark, index) {
+        if (mark.view !== svg.getAttribute("data-bodymap-view")) return;
+        var at = markPoint(mark);
+        if (!at) return;
         var dot = document.createElementNS(SVGNS, "circle");
-        dot.setAttribute("cx", mark.x); dot.setAttribute("cy", mark.y * 2); dot.setAttribute("r", "3");
+        dot.setAttribute("cx", at[0]); dot.setAttribute("cy", at[1]); dot.setAttribute("r", "3");
         dot.setAttribute("class", "bodymap-mark");
-        layer.appendChild(dot);
+        dot.setAttribute("data-mark", String(index + 1));
+        var number = document.createElementNS(SVGNS, "text");
+        number.setAttribute("x", at[0] + 4); number.setAttribute("y", at[1] - 3);
+        number.setAttribute("class", "bodymap-number");
+        number.textContent = String(index + 1);
+        layer.appendChild(dot); layer.appendChild(number);
       });
     });
     var list = document.getElementById("bodymap-list");
     list.innerHTML = "";
     if (!marks.length) {
-      var none = document.createElement("li"); none.textContent = list.getAttribute("data-empty-text"); list.appendChild(none);
+      var none = document.createElement("li"); none.className = "list-unstyled"; none.textContent = list.getAttribute("data-empty-text"); list.appendChild(none);
     }
     marks.forEach(function (mark, index) {
       var item = document.createElement("li");
@@ -198,9 +200,25 @@
       var text = document.createElement("span"); text.textContent = view + ": " + where + " ";
       var remove = document.createElement("button");
       remove.type = "button"; remove.className = "btn btn-sm btn-link p-0";
-      remove.textContent = "Remove"; remove.setAttribute("aria-label", "Remove mark " + view + ": " + where);
+      remove.textContent = "Remove"; remove.setAttribute("aria-label", "Remove mark " + (index + 1) + ", " + view + ": " + where);
       remove.addEventListener("click", function () { marks.splice(index, 1); drawMarks(); changed(); });
-      item.appendChild(text); item.appendChild(remove); list.appendChild(item);
+      var noteId = "bodymap-note-" + (index + 1);
+      var label = document.createElement("label");
+      label.className = "visually-hidden"; label.setAttribute("for", noteId);
+      label.textContent = "Note for mark " + (index + 1) + " (" + view + ": " + where + ")";
+      var note = document.createElement("input");
+      note.type = "text"; note.id = noteId; note.maxLength = 200;
+      note.className = "form-control form-control-sm mt-1";
+      note.placeholder = "Note: size, colour, shape";
+      note.setAttribute("data-mark-note", String(index));
+      note.value = mark.note || "";
+      // Not a form field of its own: the note lives in the body_map JSON.
+      note.addEventListener("input", function () {
+        if (note.value.trim()) { mark.note = note.value; } else { delete mark.note; }
+        storeMarks(); changed();
+      });
+      item.appendChild(text); item.appendChild(remove); item.appendChild(label); item.appendChild(note);
+      list.appendChild(item);
     });
   }
   form.querySelectorAll("[data-bodymap-view]").forEach(function (svg) {

@@ -87,6 +87,7 @@ def test_check_deploy_is_clean() -> None:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "pastoral.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DATABASE_URL": "sqlite:////tmp/pastoral-check-deploy.sqlite3",
     }
     result = subprocess.run(

@@ -314,7 +314,7 @@ def test_the_role_request_list_query_count_is_pinned(
 
 # session, user, OTP device, schools/memberships, pending + their year groups,
 # decided + their year groups: 8 whatever the number of requests.
-QUERIES_ROLE_REQUESTS = 8
+QUERIES_ROLE_REQUESTS = 6
 
 
 def test_grant_first_dsl_sets_the_first_dsl_on_the_server_only_once(world: Any) -> None:

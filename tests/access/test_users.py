@@ -205,7 +205,7 @@ def test_the_staff_list_query_count_is_pinned(
 
 # session, user, OTP device, schools, memberships + year groups, count, page,
 # the page's memberships + their year groups, session save (3).
-QUERIES_STAFF_LIST = 8
+QUERIES_STAFF_LIST = 6
 
 
 def test_the_staff_list_searches_and_shows_only_this_school(world: Any, admin: Client) -> None:

@@ -23,7 +23,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # The role walk is the longest test by far: its own group, so that
+            # xdist can run it beside the other journeys, not after them.
+            walk = "test_accessibility_walk" in str(item.fspath)
+            item.add_marker(pytest.mark.xdist_group("browser-walk" if walk else "browser"))
     if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
         skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
         for item in items:

@@ -14,7 +14,7 @@ from tests.pastoral.importdata import learner_row, to_csv, upn
 def _upload(page: Any, path: Path) -> None:
     page.goto("/imports/")
     page.get_by_role("radio", name="Learners").check()
-    page.get_by_label("CSV file (UTF-8)").set_input_files(str(path))
+    page.get_by_label("File (CSV in UTF-8, or a CTF's XML)").set_input_files(str(path))
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_load_state()
 

@@ -237,7 +237,8 @@ def test_the_directory_card_links_to_the_profile_when_in_scope(world: Any, clien
 
 
 # Learner (scoped, casework annotations, allocate right) 1, key workers 1, open plans
-# with target counts 1, sessions 1, contacts 1, open actions 1, parents 1, plan
+# with target counts 1, sessions 1, contacts 1, open actions 1, parents 1 (and their
+# restrictions 1), plan
 # versions 1; attendance summary 2; the safeguarding stream (also the concerns
 # section), attendance stream and imported entries: the rest. Was 25.
-PROFILE_QUERIES = 18
+PROFILE_QUERIES = 19

@@ -246,6 +246,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
             "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(ROOT / "staticfiles"),
             "REDIS_URL": "",
+            "ALLOW_IN_PROCESS_TASKS": "1",
             "LOG_LEVEL": "CRITICAL",
             "DJANGO_SETTINGS_MODULE": "pastoral.settings",
             "PYTHONPATH": str(ROOT),

@@ -213,6 +213,16 @@ CASES = [
         "accounts:user-unlock", "own school", ADMIN_REDIRECT, method="post", kwargs=_person("staff")
     ),
     Case("accounts:user-unlock", "other school", every(404), method="post", kwargs=_outsider),
+    Case(
+        "accounts:user-sessions-end",
+        "own school",
+        ADMIN_REDIRECT,
+        method="post",
+        kwargs=_person("staff"),
+    ),
+    Case("accounts:user-sessions-end", "other school", every(404), method="post", kwargs=_outsider),
+    # Anyone ends their own other sessions (and lands back on their account page).
+    Case("accounts:sessions-end-others", "own", every(302), method="post"),
     # Role requests: DSLs (not the requester) decide; another school's: 404 for all.
     Case("accounts:role-requests", "list", DSL_ONLY, setup=_role_requests),
     Case(

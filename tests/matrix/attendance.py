@@ -79,6 +79,26 @@ def _job(school_attr: str) -> Any:
     return setup
 
 
+def _preview_job(school_attr: str) -> Any:
+    """An uploaded marks file awaiting confirmation (the school's calendar set up)."""
+
+    def setup(w: Any) -> None:
+        from attendance.models import ImportJob
+        from tests.attendance.helpers import calendar
+
+        school = getattr(w, school_attr)
+        calendar(school)
+        learner = w.learner9 if school_attr == "school" else w.other_learner
+        w.job = ImportJob.objects.create(
+            school=school,
+            filename="marks.csv",
+            status=ImportJob.Status.PREVIEW,
+            content=f"UPN,Date,Session,Code\n{learner.upn},2025-11-03,AM,/\n",
+        )
+
+    return setup
+
+
 def _upload(w: Any) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -206,9 +226,211 @@ CASES = [
     ),
     Case(
         "attendance:import-detail",
+        "preview",
+        ADMIN,
+        kwargs=lambda w: {"pk": w.job.pk},
+        setup=_preview_job("school"),
+    ),
+    Case(
+        "attendance:import-confirm",
+        "stale preview",
+        only(422, admin=True),
+        method="post",
+        kwargs=lambda w: {"pk": w.job.pk},
+        setup=_preview_job("school"),
+        data=lambda w: {"fingerprint": "not-the-preview"},
+    ),
+    Case(
+        "attendance:import-confirm",
+        "other school",
+        NOBODY,
+        method="post",
+        kwargs=lambda w: {"pk": w.job.pk},
+        setup=_preview_job("other_school"),
+        data=lambda w: {"fingerprint": ""},
+    ),
+    Case(
+        "attendance:import-detail",
         "other school",
         NOBODY,
         kwargs=lambda w: {"pk": w.job.pk},
         setup=_job("other_school"),
+    ),
+]
+
+
+# ---------------------------------------------------------------------------
+# Part-time timetables
+
+
+def _part_time(learner_attr: str, *, school_attr: str = "school") -> Any:
+    """A 4-week part-time timetable for the learner (another school's: its DSL's)."""
+
+    def setup(w: Any) -> None:
+        from attendance.models import PartTimeSession, PartTimeTimetable
+
+        learner = getattr(w, learner_attr)
+        owner = w.outsider if school_attr == "other_school" else w.user("senco")
+        today = dt.date.today()
+        w.part_time = PartTimeTimetable.objects.create(
+            school=getattr(w, school_attr),
+            learner=learner,
+            reason="Phased return after surgery",
+            start=today - dt.timedelta(days=7),
+            end=today + dt.timedelta(days=20),
+            agreed_by="Mrs Parent",
+            agreed_on=today - dt.timedelta(days=8),
+            agreement_method="meeting",
+            return_plan="Add a morning each week",
+            review_date=today + dt.timedelta(days=7),
+            owner=owner,
+            created_by=owner,
+        )
+        PartTimeSession.objects.create(timetable=w.part_time, weekday=5, session="PM")
+
+    return setup
+
+
+def _pt(w: Any) -> dict[str, Any]:
+    return {"pk": w.part_time.pk}
+
+
+def _part_time_post(w: Any) -> dict[str, Any]:
+    today = dt.date.today()
+    return {
+        "for_behaviour": "no",
+        "reason": "Anxiety: a phased return agreed with CAMHS",
+        "start": today.isoformat(),
+        "end": (today + dt.timedelta(days=27)).isoformat(),
+        "absent_sessions": ["1-PM", "5-PM"],
+        "agreed_by": "Mr Parent",
+        "agreed_on": today.isoformat(),
+        "agreement_method": "meeting",
+        "return_plan": "Monday afternoons back in week 3",
+        "review_date": (today + dt.timedelta(days=14)).isoformat(),
+        "owner": w.user("senco").pk,
+    }
+
+
+CASES += [
+    Case("attendance:settings", "form", ADMIN),
+    Case(
+        "attendance:settings",
+        "post",
+        only(302, admin=True),
+        method="post",
+        data=lambda w: {"part_time_max_weeks": "8"},
+    ),
+    Case("attendance:part-time-list", "active", CASE),
+    Case("attendance:part-time-list", "all", CASE, query="status="),
+    Case("attendance:part-time-list", "export", CASE, query="export=csv"),
+    Case("attendance:part-time-reconciliation", "list", CASE),
+    Case("attendance:part-time-reconciliation", "export", CASE, query="export=xlsx"),
+    Case("attendance:part-time-create", "in scope", CASE, kwargs=_l9),
+    Case("attendance:part-time-create", "learner10", WHOLE_SCHOOL, kwargs=_l10),
+    Case("attendance:part-time-create", "other school", NOBODY, kwargs=_other),
+    Case(
+        "attendance:part-time-create",
+        "post",
+        CASE_POST,
+        kwargs=_l9,
+        method="post",
+        data=_part_time_post,
+    ),
+    Case(
+        "attendance:part-time-create",
+        "post, other school",
+        NOBODY,
+        kwargs=_other,
+        method="post",
+        data=_part_time_post,
+    ),
+    Case("attendance:part-time-detail", "in scope", CASE, kwargs=_pt, setup=_part_time("learner9")),
+    Case(
+        "attendance:part-time-detail",
+        "learner10",
+        WHOLE_SCHOOL,
+        kwargs=_pt,
+        setup=_part_time("learner10"),
+    ),
+    Case(
+        "attendance:part-time-detail",
+        "other school",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("other_learner", school_attr="other_school"),
+    ),
+    Case(
+        "attendance:part-time-la-notice",
+        "in scope",
+        CASE,
+        kwargs=_pt,
+        setup=_part_time("learner9"),
+    ),
+    Case(
+        "attendance:part-time-la-notice",
+        "other school",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("other_learner", school_attr="other_school"),
+    ),
+    Case(
+        "attendance:part-time-agreement",
+        "no scan",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("learner9"),
+    ),
+    Case(
+        "attendance:part-time-agreement",
+        "other school",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("other_learner", school_attr="other_school"),
+    ),
+    Case(
+        "attendance:part-time-la-notified",
+        "post",
+        CASE_POST,
+        kwargs=_pt,
+        setup=_part_time("learner9"),
+        method="post",
+        data=lambda w: {"notified_on": dt.date.today().isoformat(), "how": "email"},
+    ),
+    Case(
+        "attendance:part-time-la-notified",
+        "other school",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("other_learner", school_attr="other_school"),
+        method="post",
+        data=lambda w: {"notified_on": dt.date.today().isoformat(), "how": "email"},
+    ),
+    Case(
+        "attendance:part-time-review",
+        "post",
+        CASE_POST,
+        kwargs=_pt,
+        setup=_part_time("learner9"),
+        method="post",
+        data=lambda w: {"notes": "Going well"},
+    ),
+    Case(
+        "attendance:part-time-review",
+        "learner10",
+        only(302, senco=True, dsl=True),
+        kwargs=_pt,
+        setup=_part_time("learner10"),
+        method="post",
+        data=lambda w: {"notes": "Going well"},
+    ),
+    Case(
+        "attendance:part-time-review",
+        "other school",
+        NOBODY,
+        kwargs=_pt,
+        setup=_part_time("other_learner", school_attr="other_school"),
+        method="post",
+        data=lambda w: {"notes": "Going well"},
     ),
 ]

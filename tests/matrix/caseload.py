@@ -112,6 +112,9 @@ CASES = [
         setup=_setup,
         data=_reallocate("learner10"),
     ),
+    Case("caseload:learner-picker", "allocate", only(**BOARD), query="for=allocate&q=ni"),
+    Case("caseload:learner-picker", "roster", only(**CASE_ROLES), query="for=roster&q=ni"),
+    Case("caseload:learner-picker", "no purpose", every(404), query="q=ni"),
     Case("caseload:allocation-create", "form", only(**BOARD)),
     Case(
         "caseload:allocation-create",

@@ -59,6 +59,30 @@ def _other_school_transfer(world: Any) -> None:
     )
 
 
+def _imported_bundle(school: Any, learner: Any, by: Any) -> Any:
+    from pastoral.reports.models import ImportedBundle
+
+    return ImportedBundle.objects.create(
+        school=school,
+        learner=learner,
+        origin_school="Riverside Academy",
+        origin_exported_at=timezone.now(),
+        schema_version="1.1",
+        sha256="0" * 64,
+        imported_by=by,
+        receipt="PASTORAL-RECEIPT.e30.AAAA",
+        receipt_reference="100001-T1",
+    )
+
+
+def _bundle_here(world: Any) -> None:
+    world.imported = _imported_bundle(world.school, world.learner9, world.user("dsl"))
+
+
+def _bundle_elsewhere(world: Any) -> None:
+    world.imported = _imported_bundle(world.other_school, world.other_learner, world.outsider)
+
+
 def _job(world: Any) -> dict[str, Any]:
     return {"pk": world.report_job.pk}
 
@@ -134,6 +158,20 @@ CASES = [
     ),
     Case("reports:bundle-import", "form", only(dsl=True)),
     Case(
+        "reports:bundle-receipt",
+        "receipt of a bundle imported here",
+        only(dsl=True),
+        kwargs=lambda w: {"pk": w.imported.pk},
+        setup=_bundle_here,
+    ),
+    Case(
+        "reports:bundle-receipt",
+        "other school's bundle",
+        every(404),
+        kwargs=lambda w: {"pk": w.imported.pk},
+        setup=_bundle_elsewhere,
+    ),
+    Case(
         "reports:imported-records",
         "learner in year 9 and on caseload",
         only(support=True, hoy=True, senco=True, dsl=True),
@@ -200,6 +238,23 @@ CASES += [
     Case("caseload_reports:bundle", "form", only(dsl=True), kwargs=_L9),
     Case("caseload_reports:bundle", "export", only(ok=302, dsl=True), kwargs=_L9, method="post"),
     Case("caseload_reports:bundle", "other school", every(404), kwargs=_OTHER),
+    # The leaver's CTF: MIS data, the administrator's (like the imports).
+    Case("caseload_reports:leaver-ctf", "form", only(admin=True), kwargs=_L9),
+    Case(
+        "caseload_reports:leaver-ctf",
+        "form, learner outside any case scope",
+        only(admin=True),
+        kwargs=lambda w: {"pk": w.learner10.pk},
+    ),
+    Case(
+        "caseload_reports:leaver-ctf",
+        "download",
+        only(admin=True),
+        kwargs=_L9,
+        method="post",
+        data=lambda w: {"source_estab": "4012", "dest_la": "MMM", "dest_estab": "MMMM"},
+    ),
+    Case("caseload_reports:leaver-ctf", "other school", every(404), kwargs=_OTHER),
     Case("caseload_reports:caseload-review", "form", only(hoy=True, senco=True)),
     Case(
         "caseload_reports:caseload-review",

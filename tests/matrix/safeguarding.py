@@ -389,6 +389,35 @@ CASES = [
     Case("safeguarding:my-concerns", "mine", ALL_OK, setup=_concern("pastoral9")),
     Case("safeguarding:inbox", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
     Case("safeguarding:dashboard", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
+    Case(
+        "safeguarding:dashboard",
+        "filters",
+        DSL_ONLY,
+        setup=_concern("pastoral9"),
+        query="?sen=1&pupil_premium=1&looked_after=1",
+    ),
+    Case(
+        "safeguarding:inbox",
+        "filters",
+        DSL_ONLY,
+        setup=_concern("pastoral9"),
+        query="?status=new&mine=1&age=under_7&overdue=1",
+    ),
+    # Pastoral concerns about one's learners: every case role (ACCESS.md
+    # "view pastoral concerns"), not staff, not the administrator.
+    Case(
+        "safeguarding:pastoral-list",
+        "case roles",
+        only(support=True, hoy=True, senco=True, dsl=True),
+        setup=_concern("pastoral9"),
+    ),
+    Case(
+        "safeguarding:pastoral-list",
+        "filters",
+        only(support=True, hoy=True, senco=True, dsl=True),
+        setup=_concern("restricted9"),
+        query="?status=all&age=over_30&sen=1",
+    ),
     Case("safeguarding:concern-list", "dsl", DSL_ONLY, setup=_concern("pastoral9")),
     Case(
         "safeguarding:concern-list",

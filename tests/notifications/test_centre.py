@@ -39,7 +39,7 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     _notify(world, "senco", count)
     sign_in(client, world.user("senco"), school=world.school)
     client.get("/notifications/")  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get("/notifications/")
     assert response.status_code == 200
     assert response.content.decode().count('class="list-group-item') == min(count, 25)

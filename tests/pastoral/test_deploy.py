@@ -48,6 +48,7 @@ PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "AUDIT_KEY": secrets.token_urlsafe(48),
     "ALLOWED_HOSTS": "pastoral.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -65,6 +66,7 @@ PRODUCTION = {
         ({**PRODUCTION, "SECRET_KEY": "short"}, "SECRET_KEY"),
         ({k: v for k, v in PRODUCTION.items() if k != "AUDIT_KEY"}, "AUDIT_KEY"),
         ({**PRODUCTION, "AUDIT_KEY": "short"}, "AUDIT_KEY"),
+        ({k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}, "REDIS_URL"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_variable(
@@ -80,6 +82,12 @@ def test_good_settings_start() -> None:
     result = _start(_env(**PRODUCTION))
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_a_single_node_may_knowingly_run_tasks_in_process() -> None:
+    values = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = _start(_env(**values, ALLOW_IN_PROCESS_TASKS="1"))
+    assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_passes_with_production_settings() -> None:

@@ -195,7 +195,8 @@ def test_it_reports_bad_dates_by_line_and_column(world: World, value: str, reaso
     ("column", "value", "reason"),
     [
         ("Year Group", "14", "not a year group of this school"),
-        ("Reg Group", "9Z", "not a registration group"),
+        ("Year Group", "Year Six", "not a year group of this school"),
+        ("Reg Group", "9" * 21, "too long for a registration group"),
         ("SEN Status", "S", "not a known SEN code"),
         ("Gender", "Q", "not a known gender"),
         ("Pupil Premium", "maybe", "not yes or no"),
@@ -230,7 +231,7 @@ def test_a_reg_group_must_belong_to_the_learners_year(world: World) -> None:
 def test_it_reports_every_bad_row_at_once(world: World) -> None:
     data = to_csv(
         [
-            learner_row(1, **{"Year Group": "Year 13"}),
+            learner_row(1, **{"Year Group": "Year 15"}),
             learner_row(2),
             learner_row(3, **{"Date of Birth": "30/02/2013", "SEN Status": "Z"}),
         ]
@@ -289,3 +290,48 @@ def test_the_command_refuses_an_unknown_school(world: World, tmp_path: Path) -> 
     path.write_bytes(learners_csv(1))
     with pytest.raises(CommandError, match="No school with URN"):
         call_command("import_learners", str(path), "--school", "999999")
+
+
+def test_a_new_schools_first_file_brings_its_year_and_registration_groups(
+    world: World,
+) -> None:
+    from pastoral.models import YearGroup
+
+    rows = [
+        learner_row(1, **{"Year Group": "Year 11", "Reg Group": "11C"}),
+        learner_row(2, **{"Year Group": "11", "Reg Group": "11C"}),
+        learner_row(3, **{"Year Group": "Y12", "Reg Group": "12S"}),
+        learner_row(4),  # Year 9 and 9A exist already
+    ]
+    preview = run(world, to_csv(rows), dry_run=True)
+    assert not preview.errors
+    first = next(c for c in preview.changes if c.key == upn(1))
+    assert first.fields["Year group"] == ("", "Year 11 (new)")
+    assert first.fields["Reg group"] == ("", "11C (new)")
+    assert not YearGroup.objects.filter(school=world.school, number=11).exists()  # a preview
+
+    outcome = run(world, to_csv(rows))
+    assert outcome.applied
+    year11 = YearGroup.objects.get(school=world.school, number=11)
+    assert year11.name == "Year 11"
+    group = RegGroup.objects.get(school=world.school, name="11C")
+    assert group.year_group == year11
+    learners = {x.upn: x for x in Learner.objects.filter(school=world.school)}
+    assert learners[upn(1)].reg_group == group and learners[upn(2)].year_group == year11
+    assert learners[upn(3)].year_group.name == "Year 12"
+    assert learners[upn(4)].year_group == world.year9
+    event = AuditEvent.objects.get(action="pastoral.import.learners")
+    assert event.changes["year_groups_created"] == ["Year 11", "Year 12"]
+    assert event.changes["reg_groups_created"] == ["11C", "12S"]
+    # The same file again changes nothing.
+    assert run(world, to_csv(rows)).counts == {"create": 0, "update": 0, "unchanged": 4}
+
+
+def test_a_new_registration_group_named_in_two_years_is_refused(world: World) -> None:
+    rows = [
+        learner_row(1, **{"Year Group": "11", "Reg Group": "11C"}),
+        learner_row(2, **{"Year Group": "12", "Reg Group": "11C"}),
+    ]
+    (error,) = assert_refused(world, to_csv(rows))
+    assert (error.line, error.column) == (3, "Reg Group")
+    assert "belongs to Year 11 (new), not Year 12" in error.reason

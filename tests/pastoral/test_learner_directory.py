@@ -66,7 +66,7 @@ def test_the_list_filter_searches_names_in_any_order(client: Client, world: Worl
 # Session, user, device, memberships with their schools, the page's count and rows, the
 # filter's year and reg-group choices. (The session row is rewritten only on the first
 # request and then at most every SEEN_RESOLUTION seconds, not on every page.)
-LIST_QUERIES = 8
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize(("learners", "page_size"), [(3, 50), (60, 7)])

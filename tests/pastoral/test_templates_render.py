@@ -198,13 +198,109 @@ def _bad_host(world: World) -> HttpResponse:
     return Client().get("/", HTTP_HOST="not-our-host.example")
 
 
+def _invite(world: World) -> Any:
+    from pastoral.access import scope_for
+    from pastoral.accounts.services import invitation_create
+
+    return invitation_create(
+        scope=scope_for(world.user("admin"), world.school),
+        email="ivy.invited@school.test",
+        full_name="Ivy Invited",
+    )
+
+
+def _invitation_page(world: World) -> HttpResponse:
+    token = _invite(world).token
+    return Client().get(reverse("accounts:invitation-accept", kwargs={"token": token}))
+
+
+def _invitation_authenticator(world: World) -> HttpResponse:
+    token = _invite(world).token
+    client = Client()
+    password = "a-long-enough-passphrase-7"
+    client.post(
+        reverse("accounts:invitation-accept", kwargs={"token": token}),
+        {"password1": password, "password2": password},
+    )
+    return client.get(reverse("accounts:invitation-authenticator", kwargs={"token": token}))
+
+
+def _invitation_dead(world: World) -> HttpResponse:
+    return Client().get(reverse("accounts:invitation-accept", kwargs={"token": "unknown"}))
+
+
+def _invitation_signed_in(world: World) -> HttpResponse:
+    token = _invite(world).token
+    return _as(world, "staff").get(reverse("accounts:invitation-accept", kwargs={"token": token}))
+
+
 def _server_error(world: World) -> HttpResponse:
     from pastoral.errors import server_error
 
     return server_error(RequestFactory().get("/"))
 
 
+def _applied_ctf(world: World) -> HttpResponse:
+    # An applied CTF import keeps its file and shows what it carried.
+    from pastoral.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        school=world.school, uploaded_by=world.user("admin"), kind="ctf", filename="t.xml",
+        size=9, content=b"<CTfile/>", status="applied", applied_at=timezone.now(),
+        counts={"rows": 1, "create": 1, "update": 0, "unchanged": 0},
+        details={"version": "25.0", "source": {"name": "Fenside", "la": "873", "estab": "2041"},
+                 "pupils": [{"upn": world.learner9.upn, "name": "Nina Nine", "former_upns": [],
+                             "attendance": [{"year": "2025", "possible": 10, "attended": 9,
+                                             "percent": 90.0, "school": "Fenside"}],
+                             "schools": [{"school": "", "la": "873", "entry": "2019-09-04",
+                                          "leaving": "", "reason": ""}]}]},
+    )  # fmt: skip
+    client = sign_in(Client(), world.user("admin"), school=world.school)
+    return client.get(reverse("pastoral:import-detail", args=[batch.pk]))
+
+
+def _trust_page(
+    role: str, name: str, *, second_trust: bool = False
+) -> Callable[[World], HttpResponse]:
+    # The trust pages answer people with a trust role, whom the six-role sweep
+    # does not include: the lead and the administrator of tests/trust's world.
+    def visit(world: World) -> HttpResponse:
+        from pastoral.models import Trust
+        from pastoral.trust.models import TrustMembership, TrustRole
+        from tests.trust.fixtures import trust_world
+
+        # Each visit is rolled back: the trust is made afresh and the schools'
+        # in-memory rows are put back as they were.
+        kept = (world.school.trust_id, world.other_school.trust_id)
+        world.trust = None
+        trust_world(world)
+        try:
+            person = world.trust_lead if role == "lead" else world.trust_admin
+            if second_trust:
+                TrustMembership.objects.create(
+                    user=person,
+                    trust=Trust.objects.create(name="Second Trust"),
+                    role=TrustRole.ADMIN,
+                )
+            client = sign_in(Client(), person)
+            kwargs = {} if name == "trust:index" else {"pk": world.trust.pk}
+            return client.get(reverse(name, kwargs=kwargs))
+        finally:
+            world.school.trust_id, world.other_school.trust_id = kept
+            world.trust = None
+
+    return visit
+
+
 VISITS: dict[str, tuple[Callable[[World], HttpResponse], tuple[int, ...]]] = {
+    "trust: the lead's dashboard": (_trust_page("lead", "trust:dashboard"), (200,)),
+    "trust: the administrator's schools": (_trust_page("admin", "trust:schools"), (200,)),
+    "trust: add a school": (_trust_page("admin", "trust:school-create"), (200,)),
+    "trust: people": (_trust_page("admin", "trust:members"), (200,)),
+    "trust: a choice of trusts": (
+        _trust_page("lead", "trust:index", second_trust=True),
+        (200,),
+    ),
     "sign-in page": (_login_page, (200,)),
     "wrong password": (_wrong_password, (422,)),
     "locked out": (_locked_out, (429,)),
@@ -217,6 +313,11 @@ VISITS: dict[str, tuple[Callable[[World], HttpResponse], tuple[int, ...]]] = {
     "another school's learner": (_not_found, (404,)),
     "a forged Host header": (_bad_host, (400,)),
     "server error": (_server_error, (500,)),
+    "invitation: choose a password": (_invitation_page, (200,)),
+    "invitation: enrol an authenticator": (_invitation_authenticator, (200,)),
+    "invitation: a dead link": (_invitation_dead, (404,)),
+    "invitation: signed in as someone else": (_invitation_signed_in, (409,)),
+    "an applied CTF import": (_applied_ctf, (200,)),
 }
 
 
@@ -224,7 +325,7 @@ VISITS: dict[str, tuple[Callable[[World], HttpResponse], tuple[int, ...]]] = {
 
 
 def _pdf_context(world: World) -> dict[str, Any]:
-    from pastoral.reports.printing import PrintEntry, Section
+    from pastoral.reports.printing import PrintEntry, Section, Table
 
     now = timezone.now()
     entry = PrintEntry(
@@ -244,6 +345,9 @@ def _pdf_context(world: World) -> dict[str, Any]:
         "sections": [
             Section(key="chronology", title="Chronology", entries=[entry]),
             Section(key="plans", title="Plans"),
+            Section(
+                key="attendance", title="Attendance", table=Table(["Year", "%"], [["9", "96"]])
+            ),
         ],
     }
 
@@ -283,6 +387,11 @@ DIRECT: dict[str, Callable[[World], str]] = {
     "pdf/base.html": _pdf,
     "pdf/_section.html": _pdf,
     "pdf/_entry.html": _pdf,
+    "pdf/_table.html": _pdf,
+    "reports/_imported_attendance.html": lambda world: render_to_string(
+        "reports/_imported_attendance.html",
+        {"a": {"start": "2026-09-01", "end": "2026-11-30", "possible": 120, "attendance": "95.0%"}},
+    ),
     "pdf/sar.html": _sar_pdf,
     "pdf/_sar_section.html": _sar_pdf,
     "pdf/_sar_entry.html": _sar_pdf,

@@ -61,6 +61,12 @@ def _concern_links(world: Any) -> list[dict[str, Any]]:
     return [{"pk": link.concern_id, "link_pk": link.pk} for link in links]
 
 
+def _retention_reviews(world: Any) -> list[dict[str, Any]]:
+    """Each learner's review page for each record type (404 where nothing is held)."""
+    keys = ("cp-file", "sen", "pastoral", "attendance", "behaviour")
+    return [{"key": key, "pk": pk} for key in keys for pk in world.pks["learner"]]
+
+
 def _plan_versions(world: Any) -> list[dict[str, Any]]:
     return [{"pk": pk, "number": 1} for pk in world.pks["plan"]]
 
@@ -92,7 +98,8 @@ ROUTES = [
     Route("safeguarding:learner-picker", queries=("q=QUOKKA", "q=Nina"), htmx=True),
     Route("safeguarding:my-concerns", htmx=True),
     Route("safeguarding:inbox", htmx=True),
-    Route("safeguarding:dashboard", htmx=True),
+    Route("safeguarding:dashboard", queries=("", "sen=1&looked_after=1"), htmx=True),
+    Route("safeguarding:pastoral-list", queries=("", "status=all"), htmx=True),
     Route("safeguarding:concern-list", queries=("", *(f"q={w}" for w in SEARCH_WORDS)), htmx=True),
     Route("safeguarding:categories"),
     # A concern and every page about it.
@@ -132,6 +139,7 @@ ROUTES = [
     Route("caseload_reports:transfer", _learners),
     Route("caseload_reports:case-conference", _learners),
     Route("caseload_reports:bundle", _learners),
+    Route("caseload_reports:leaver-ctf", _learners),
     # Subject access: recording, the list, each request (released and open) and
     # its parts; the released pack is a job of reports:job-detail/job-download.
     Route("caseload_reports:sar-record", _learners),
@@ -148,6 +156,14 @@ ROUTES = [
     Route("attendance:learner-list"),
     Route("attendance:today"),
     Route("attendance:learner", _learners),
+    # Behaviour: separate from safeguarding; its learner page is tried for every learner.
+    Route("behaviour:learner", _learners),
+    # Alternative provision: its learner pages are tried for every learner.
+    Route("provision:learner", _learners),
+    Route("provision:where", _learners),
+    Route("provision:placement-create", _learners),
+    Route("provision:placement-list"),
+    Route("provision:reconciliation"),
     # Notifications: the centre, its badge (a count), each notification opened.
     Route("notifications:list", htmx=True),
     Route("notifications:badge", htmx=True),
@@ -160,6 +176,16 @@ ROUTES = [
     Route("reports:cp-transfer-list"),
     Route("reports:cp-transfer-receipt", _pks("cp_transfer")),
     Route("reports:imported-records", _learners),
+    # Retention (learner names, record types, counts, due dates; never content):
+    # the queues, each learner's review page per record type, holds, tombstones,
+    # the yearly report; dispose and hold re-render the review page when refused.
+    Route("retention:queue", lambda world: [{"kind": k} for k in ("safeguarding", "records")]),
+    Route("retention:review", _retention_reviews),
+    Route("retention:dispose", _retention_reviews, post=True),
+    Route("retention:hold-place", _retention_reviews, post=True),
+    Route("retention:holds"),
+    Route("retention:tombstones"),
+    Route("retention:report"),
     # Users: the admin's pages about people (may show what they did).
     Route("accounts:user-list"),
     Route("accounts:user-detail", _pks("user")),
@@ -214,6 +240,10 @@ EXPORTS = [
     Export("caseload_reports:transfer", _transfer),
     Export("caseload_reports:case-conference", _conference),
     Export("caseload_reports:bundle", lambda world: {}),
+    Export(
+        "caseload_reports:leaver-ctf",
+        lambda world: {"source_estab": "4012", "dest_la": "MMM", "dest_estab": "MMMM"},
+    ),
     Export("caseload_reports:caseload-review", lambda world: {}, per_learner=False),
     Export("safeguarding_reports:cp-transfer", _cp_transfer),
     Export("safeguarding_reports:agency-report", _agency),
@@ -222,10 +252,13 @@ EXPORTS = [
 # URL patterns that render no concern content, each with the reason.
 NO_CONCERN_CONTENT: dict[str, str] = {
     "healthz": "liveness probe: plain OK",
+    "caseload:learner-picker": "learner picker search: names and year groups only (JSON)",
     "login": "sign-in form",
     "logout": "signs out, redirects",
     "accounts:otp-verify": "second-factor code form",
     "accounts:otp-setup": "TOTP enrolment (QR code)",
+    "accounts:sessions-end-others": "POST: ends the person's other sessions, redirects",
+    "accounts:user-sessions-end": "POST: the admin ends a member's sessions, redirects",
     "accounts:recovery-codes": "the person's own recovery codes",
     "accounts:step-up": "fresh second-factor form",
     "accounts:password-change": "password form",
@@ -241,9 +274,38 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "accounts:user-reactivate": "POST: reactivates a user",
     "accounts:user-unlock": "POST: clears a lock-out",
     "pastoral:school-switch": "POST: changes the current school",
+    "trust:index": "trust roles only: redirects to the person's trust page",
+    "trust:dashboard": "trust safeguarding lead: counts and trends per school, no names or text",
+    "trust:schools": "trust roles: the trust's schools (name, URN, LA code, DSL assigned)",
+    "trust:school-create": "trust administrator: form for a new school",
+    "trust:school-invite-admin": "trust administrator: invite a school administrator",
+    "trust:school-first-dsl": "trust safeguarding lead: the first DSL of a school with none",
+    "trust:members": "trust administrator: people with trust roles",
+    "trust:member-remove": "POST: removes a trust administrator, redirects",
+    "people:learner-contacts": "a learner's parents and carers with their restrictions",
+    "people:contact-create": "form: a new parent or carer",
+    "people:contact-edit": "form: a parent's details and restrictions",
+    "people:restriction-create": "form: a contact restriction",
+    "people:restriction-edit": "form: a contact restriction",
+    "people:agency-list": "the school's outside agencies and their named people",
+    "people:agency-create": "form: a new agency",
+    "people:agency-edit": "form: an agency's details",
+    "people:agency-contact-create": "form: a named person at an agency",
+    "people:agency-contact-edit": "form: a named person at an agency",
+    "attendance:intervention-letter": "PDF of an attendance letter and its recipient's restrictions",
+    "attendance:settings": "the school's attendance settings (a number of weeks)",
+    "attendance:part-time-list": "part-time timetables: dates, sessions, reasons; no concerns",
+    "attendance:part-time-reconciliation": "marks against part-time timetables: no concerns",
+    "attendance:part-time-create": "part-time timetable form",
+    "attendance:part-time-detail": "one part-time timetable: attendance data, no concerns",
+    "attendance:part-time-la-notified": "POST: records the LA notification, redirects",
+    "attendance:part-time-review": "POST: records a part-time timetable review, redirects",
+    "attendance:part-time-la-notice": "PDF notice of a part-time timetable for the LA",
+    "attendance:part-time-agreement": "the scanned parental agreement of a part-time timetable",
     "pastoral:import-start": "MIS import upload (learners, attendance): no concerns",
     "pastoral:import-detail": "MIS import preview: rows of the uploaded file",
     "pastoral:import-confirm": "POST: applies an MIS import",
+    "pastoral:import-file": "the MIS file or CTF as uploaded (MIS data; a CTF carries no CP content)",
     "pastoral:import-discard": "POST: discards an MIS import",
     "safeguarding:draft-save": "POST: saves the person's own draft, answers a timestamp",
     "safeguarding:draft-discard": "POST: discards the person's own draft",
@@ -273,12 +335,80 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "attendance:quick-call": "POST: logs a first-day call",
     "attendance:import": "attendance marks upload",
     "attendance:import-detail": "attendance import preview",
+    "attendance:import-confirm": "POST: queues a previewed attendance import",
+    "accounts:invitation-list": "invitations: staff names, e-mails and link status",
+    "accounts:invitation-create": "invitation form (names, e-mail, role)",
+    "accounts:invitation-csv": "POST: staff CSV, then invitations",
+    "accounts:invitation-resend": "POST: sends a new invitation link",
+    "accounts:invitation-revoke": "POST: withdraws an invitation link",
+    "accounts:two-factor-reset": "a member's second-factor reset form",
+    "accounts:invitation-accept": "the invitee's password form (public, by token)",
+    "accounts:invitation-authenticator": "the invitee's TOTP enrolment (public, by token)",
     "notifications:read-all": "POST: marks all read",
     "notifications:read": "POST: marks one read",
     "notifications:preferences": "the person's e-mail preferences",
+    "reports:bundle-receipt": "the signed receipt of an imported bundle (school names and the "
+    "receiving DSL's name, no concern content; DSL only; tests/reports/test_receipts.py)",
     "reports:bundle-import": "upload form for a bundle from another school (round trip is "
     "DSL to DSL; tests/reports/test_bundle.py)",
+    "provision:provider-list": "AP providers directory (no learner data)",
+    "provision:provider-create": "AP provider form",
+    "provision:provider-detail": "one AP provider and its safer-recruitment confirmations",
+    "provision:provider-edit": "AP provider form",
+    "provision:confirmation-create": "safer-recruitment confirmation form",
+    "provision:confirmation-letter": "a provider's scanned confirmation letter",
+    "provision:placement-detail": "one AP placement (never concern content)",
+    "provision:placement-edit": "AP placement form",
+    "provision:placement-start": "POST: starts a placement",
+    "provision:placement-end": "POST: ends a placement",
+    "provision:review-create": "AP placement review form",
+    "provision:report-create": "provider's attendance report form",
     "admin:index": "Django's admin site: superusers only, no school role reaches it",
+    "behaviour:home": "classes to log behaviour for (names of reg groups)",
+    "behaviour:log": "a class list (directory fields) and behaviour types",
+    "behaviour:incident-list": "behaviour incidents (never concern content)",
+    "behaviour:incident-detail": "one behaviour incident; a link to the concern form",
+    "behaviour:incident-detention": "detention form for a behaviour incident",
+    "behaviour:learner-detention": "detention form for a learner",
+    "behaviour:settings": "behaviour types, rewards and detention settings",
+    "behaviour:type-edit": "one behaviour type's settings",
+    "behaviour:detention-type-edit": "one detention type's settings",
+    "behaviour:sessions": "detention sessions",
+    "behaviour:session-detail": "a detention register",
+    "behaviour:detention-detail": "one detention",
+    "behaviour:detention-letter": "detention letter PDF (no concern content)",
+    "behaviour:leaderboard": "positive points totals",
+    "behaviour:certificate": "a milestone certificate PDF",
+    "retention:home": "links to the retention queues, holds, disposals and rules",
+    "retention:rules": "retention rules per record type: periods and their sources",
+    "retention:rule-edit": "form: a record type's retention period",
+    "retention:hold-lift": "POST: lifts a legal hold, redirects",
+    # School settings (administrator; the hub also lists the DSL's categories link):
+    # the school's details, calendar, thresholds and letter templates, no case content.
+    **dict.fromkeys(
+        [
+            "school_settings:hub",
+            "school_settings:details",
+            "school_settings:sessions",
+            "school_settings:reminders",
+            "school_settings:retention",
+            "school_settings:terms",
+            "school_settings:term-add",
+            "school_settings:term-import",
+            "school_settings:term-edit",
+            "school_settings:term-delete",
+            "school_settings:closure-add",
+            "school_settings:closure-delete",
+            "school_settings:bank-holiday",
+            "school_settings:checklist",
+            "attendance:letter-list",
+            "attendance:letter-create",
+            "attendance:letter-preview",
+            "attendance:letter-edit",
+        ],
+        "school settings: calendar, details, thresholds, letter templates or counts; "
+        "no concern content",
+    ),
 }
 
 

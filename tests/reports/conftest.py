@@ -27,4 +27,4 @@ def pdf_text(content: bytes) -> str:
 
 
 def job_text(job: Any) -> str:
-    return pdf_text(job.absolute_path().read_bytes())
+    return pdf_text(job.read_bytes())

@@ -51,7 +51,7 @@ def test_the_bundle_is_valid_against_its_documented_schema(world: Any, client: A
     raw = _export(world, client)
     document = bundles.validate(raw)
     assert document["format"] == "pastoral-transfer-bundle"
-    assert document["version"] == "1.0"
+    assert document["version"] == "1.1"
     assert document["checksum"]["value"] == bundles.checksum(document["bundle"])
     levels = {item.get("level") for item in document["bundle"]["chronology"]}
     assert "restricted" in levels
@@ -77,6 +77,10 @@ def test_a_bundle_round_trips_between_two_schools(world: Any, client: Any) -> No
     page = client.get(response["Location"])
     assert b"Imported from Oakfield Test School" in page.content
     assert b"RESTRICTED disclosure about home" in page.content
+    # The attendance summary reads as the profile's does, not as a raw dump.
+    text = page.content.decode()
+    assert "of 10 possible sessions" in text and "Attendance there" in text
+    assert "Attendancepct" not in text and "Nosessions" not in text
     assert AuditEvent.objects.filter(
         action="reports.bundle.imported", school=world.other_school
     ).exists()

@@ -4,6 +4,7 @@ scoping (who sees restricted content), escaping, and "nothing recorded"."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -373,7 +374,7 @@ class TestCPFileAttachments:
     def _embedded(self, job: ReportJob) -> dict[str, list[bytes]]:
         from pypdf import PdfReader
 
-        return PdfReader(str(job.absolute_path())).attachments
+        return PdfReader(io.BytesIO(job.read_bytes())).attachments
 
     def test_attachments_are_listed_and_not_embedded_by_default(
         self, world: Any, client: Any

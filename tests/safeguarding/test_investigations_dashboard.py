@@ -109,7 +109,7 @@ def test_the_inbox_lists_untriaged_first_then_oldest_first(world: Any) -> None:
     order = [c.pk for c in selectors.inbox_for(scope_of(world, "dsl"))]
     assert order == [new_early.pk, new_late.pk, old_open.pk]
     counts = selectors.inbox_counts_for(scope_of(world, "dsl"))
-    assert counts == {"untriaged": 2, "open": 1, "overdue": 0}
+    assert counts == {"untriaged": 2, "open": 1, "overdue": 0, "mine": 1}
 
 
 def test_the_dashboard_shows_rising_counts_overdue_actions_and_weekly_chart(

@@ -205,22 +205,27 @@ def role_request_file(
     return role_request
 
 
-def _check_second_factor(scope: Scope, code: str, seconds_since_second_factor: float | None) -> str:
+def _check_second_factor(
+    scope: Scope,
+    code: str,
+    seconds_since_second_factor: float | None,
+    *,
+    stage: str = "role approval",
+    what: str = "approve this role",
+) -> str:
     """The method by which the approver just proved their second factor, or a
     ValidationError beside the code field. A wrong code is audited as a failed
     step-up (outside any transaction, so the refusal does not roll it back)."""
     if code:
         device = match_token(scope.user, code)
         if device is None:
-            signin_failed(email=scope.user.email, stage="role approval")
+            signin_failed(email=scope.user.email, stage=stage)
             raise ValidationError(
                 {"code": "That code did not work. Wait for a new code and try again."}
             )
         return "recovery code" if isinstance(device, StaticDevice) else "totp"
     if seconds_since_second_factor is None or seconds_since_second_factor > APPROVAL_CODE_SECONDS:
-        raise ValidationError(
-            {"code": "Enter the code from your authenticator app to approve this role."}
-        )
+        raise ValidationError({"code": f"Enter the code from your authenticator app to {what}."})
     return "code entered just before"
 
 
@@ -446,10 +451,18 @@ def membership_revoke(*, scope: Scope, membership: Membership) -> None:
 
 
 @transaction.atomic
-def first_dsl_grant(*, school: School, user: User) -> Membership:
+def first_dsl_grant(
+    *,
+    school: School,
+    user: User,
+    actor: User | None = None,
+    by: str = "system (manage.py grant_first_dsl)",
+) -> Membership:
     """Make the person the first DSL of a school that has none (ACCESS.md: set on
-    the server). Refused when the school already has a DSL or deputy DSL: then
-    the role is requested and approved like any other. Audited as the system."""
+    the server or by the trust safeguarding lead). Refused when the school
+    already has a DSL or deputy DSL: then the role is requested and approved
+    like any other. Audited as the system, or as `actor` (the trust
+    safeguarding lead, pastoral/trust/services.py) described by `by`."""
     School.objects.select_for_update().filter(pk=school.pk).first()
     if Membership.objects.filter(school=school, role__in=DSL_ROLES).exists():
         raise ValidationError(
@@ -464,27 +477,31 @@ def first_dsl_grant(*, school: School, user: User) -> Membership:
         staff.save()
         audit.record(
             "pastoral.membership.created",
-            actor=None,
+            actor=actor,
             school=school,
             obj=staff,
-            changes={"user": user.email, "role": Role.STAFF.value, "source": "grant_first_dsl"},
+            changes={
+                "user": user.email,
+                "role": Role.STAFF.value,
+                "source": "grant_first_dsl" if actor is None else "trust",
+            },
         )
     membership, _, _ = _add_membership(school=school, user=user, role=Role.DSL, years=[])
     now = timezone.now().isoformat()
     audit.record(
         "accounts.role.approved",
-        actor=None,
+        actor=actor,
         school=school,
         obj=membership,
         changes={
             "user": user.email,
             "role": Role.DSL.value,
             "year_groups": [],
-            "requested_by": "system (manage.py grant_first_dsl)",
+            "requested_by": by,
             "requested_at": now,
-            "approved_by": "system (manage.py grant_first_dsl)",
+            "approved_by": by,
             "approved_at": now,
-            "second_factor": "server access",
+            "second_factor": "server access" if actor is None else "trust safeguarding lead",
             "first_dsl": True,
         },
     )

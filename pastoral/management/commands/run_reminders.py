@@ -10,8 +10,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from pastoral.notifications import services
+from pastoral.notifications.models import Notification
 
 
 class Command(BaseCommand):
@@ -26,11 +28,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = dt.date.fromisoformat(options["today"]) if options["today"] else None
+        started = timezone.now()
         result = services.reminders_run(today=today, batch_size=options["batch_size"])
-        urgent = services.emails_send_urgent()
+        services.emails_send_urgent()
+        # Without a broker the delivery above already e-mailed the urgent ones
+        # (tasks run in-process): count every urgent e-mail this run sent.
+        urgent = Notification.objects.filter(
+            email_state=Notification.Email.SENT, emailed_at__gte=started
+        ).count()
         self.stdout.write(
             f"Reminders: {result['reported']} due, {result['delivered']} delivered now; "
-            f"{urgent} urgent e-mail(s) sent."
+            f"{urgent} urgent e-mail{'' if urgent == 1 else 's'} sent."
         )
         if options["digest"]:
             digests = services.digests_send(today=today)

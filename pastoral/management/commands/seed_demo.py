@@ -51,7 +51,8 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 if config.name == "pastoral" or not (
                     config.name.startswith("pastoral.")
-                    or config.name in {"attendance", "safeguarding", "caseload"}
+                    or config.name
+                    in {"attendance", "behaviour", "safeguarding", "caseload", "provision"}
                 ):
                     continue
                 try:
@@ -73,7 +74,13 @@ class Command(BaseCommand):
             return
         self.stdout.write("\nDemo sign-ins (development only), password: " + DEMO_PASSWORD)
         for role, local, name, title in DEMO_SIGN_INS:
-            self.stdout.write(f"  {role.label:<22} {local}@demo.pastoral.test  ({name}, {title})")
+            self.stdout.write(f"  {role.label:<24} {local}@demo.pastoral.test  ({name}, {title})")
+        from pastoral.trust.demo import TRUST_SIGN_INS
+
+        for trust_role, local, name, title in TRUST_SIGN_INS:
+            self.stdout.write(
+                f"  {trust_role.label:<24} {local}@demo.pastoral.test  ({name}, {title})"
+            )
         from pastoral.accounts.demo import demo_totp_code, demo_totp_secret
 
         self.stdout.write(

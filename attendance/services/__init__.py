@@ -10,15 +10,28 @@ Marks themselves are written by the importer (attendance.imports.marks_import).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from attendance import selectors
 from attendance.imports import marks_import
+from attendance.imports.jobs import (
+    import_job_confirm as import_job_confirm,
+)
+from attendance.imports.jobs import (
+    import_job_create as import_job_create,
+)
+from attendance.imports.jobs import (
+    import_job_preview as import_job_preview,
+)
+from attendance.imports.jobs import job_source
+from attendance.imports.shapes import remap_errors
 from attendance.models import (
     ImportJob,
     Intervention,
@@ -30,7 +43,8 @@ from attendance.models import (
 from pastoral import audit
 from pastoral.access import Cap, Scope, require
 from pastoral.imports.csvfile import RowError
-from pastoral.models import Learner, User
+from pastoral.models import Contact, Learner, User
+from pastoral.people.rules import no_contact_restrictions, require_acknowledged
 
 
 def _d(value: float | None) -> Decimal | None:
@@ -48,34 +62,6 @@ def _in_school(scope: Scope, obj: Learner | Target) -> None:
 # Imports
 
 
-def import_job_create(*, scope: Scope, upload: Any) -> ImportJob:
-    """Keep the uploaded file and run the import in the background (in-process without Redis)."""
-    require(scope, Cap.IMPORT_MIS)
-    from attendance.tasks import run_import_job
-
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    with transaction.atomic():
-        job = ImportJob(
-            school=scope.school,
-            created_by=scope.user,
-            filename=(getattr(upload, "name", "") or "")[:200],
-            # Decoded by the import framework; kept as text so a worker can read it.
-            content=data.decode("utf-8", errors="surrogateescape"),
-            total_rows=max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1)),
-        )
-        job.full_clean(exclude=["content"])
-        job.save()
-        audit.record(
-            "attendance.import.started",
-            actor=scope.user,
-            school=scope.school,
-            obj=job,
-            changes={"file": job.filename, "rows": job.total_rows},
-        )
-        transaction.on_commit(lambda: run_import_job.delay(job.pk))
-    return job
-
-
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a waiting import job (the Celery task's body); safe to call twice."""
     updated = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
@@ -85,10 +71,12 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if not updated:
         return job  # already run (or running) elsewhere: the task is idempotent
     try:
-        raw = job.content.encode("utf-8", errors="surrogateescape")
+        raw, shaped = job_source(job)
         outcome = marks_import(
             actor=job.created_by, school=job.school, source=raw, filename=job.filename, job=job
         )
+        if shaped is not None:
+            outcome.errors = remap_errors(outcome.errors, shaped)
     except Exception as exc:  # a crash must still end the job, with a reason
         outcome = None
         errors = [{"line": None, "column": "", "reason": f"The import failed: {exc}"}]
@@ -219,17 +207,89 @@ def target_review(
 # Interventions and return plans
 
 
+LETTER_PLACEHOLDERS = {
+    "learner": "the learner's name",
+    "date": "today's date",
+    "attendance": "the learner's attendance this year",
+}
+# What the preview fills in: an invented learner, never a real one.
+LETTER_SAMPLE = {"learner": "Sam Sample", "attendance": "87.5% (persistent absence)"}
+_PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+
+
+def fill_letter(body: str, values: dict[str, str]) -> str:
+    """Fill {learner}, {date} and {attendance} in a letter's text (plain text; escaped on output)."""
+    values = {"date": timezone.localdate().strftime("%d %B %Y"), **values}
+    for key in LETTER_PLACEHOLDERS:
+        body = body.replace("{" + key + "}", values.get(key, ""))
+    return body
+
+
+def unknown_placeholders(body: str) -> list[str]:
+    return sorted({m for m in _PLACEHOLDER.findall(body) if m not in LETTER_PLACEHOLDERS})
+
+
 def render_letter(template: LetterTemplate, learner: Learner, attendance_label: str) -> str:
-    """Fill a letter template's {learner}, {date} and {attendance} (plain text; escaped on output)."""
-    values = {
-        "learner": learner.display_name,
-        "date": timezone.localdate().strftime("%d %B %Y"),
-        "attendance": attendance_label,
-    }
-    text = template.body
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value)
-    return text
+    """Fill a letter template for a learner (plain text; escaped on output)."""
+    return fill_letter(
+        template.body, {"learner": learner.display_name, "attendance": attendance_label}
+    )
+
+
+def _check_letter(scope: Scope, template: LetterTemplate) -> None:
+    unknown = unknown_placeholders(template.body)
+    if unknown:
+        allowed = ", ".join("{" + k + "}" for k in LETTER_PLACEHOLDERS)
+        raise ValidationError(
+            {
+                "body": f"Unknown placeholder {', '.join('{' + u + '}' for u in unknown)}: "
+                f"use {allowed}."
+            }
+        )
+    clash = LetterTemplate.objects.filter(school=scope.school, name=template.name).exclude(
+        pk=template.pk
+    )
+    if clash.exists():
+        raise ValidationError({"name": "The school already has a letter with this name."})
+    template.full_clean()
+
+
+@transaction.atomic
+def letter_template_create(*, scope: Scope, name: str, body: str) -> LetterTemplate:
+    """A new attendance letter template (school settings: the administrator); audited."""
+    scope = require(scope, Cap.MANAGE_SETTINGS)
+    template = LetterTemplate(school=scope.school, name=name.strip(), body=body)
+    _check_letter(scope, template)
+    template.save()
+    audit.record(
+        "attendance.letter_template.created",
+        actor=scope.user,
+        school=scope.school,
+        obj=template,
+        changes={"name": template.name, "body": body},
+    )
+    return template
+
+
+@transaction.atomic
+def letter_template_update(
+    *, scope: Scope, template: LetterTemplate, name: str, body: str
+) -> LetterTemplate:
+    scope = require(scope, Cap.MANAGE_SETTINGS)
+    before = {"name": template.name, "body": template.body}
+    template.name, template.body = name.strip(), body
+    _check_letter(scope, template)
+    template.save()
+    changes = audit.diff(before, {"name": template.name, "body": body})
+    if changes:
+        audit.record(
+            "attendance.letter_template.updated",
+            actor=scope.user,
+            school=scope.school,
+            obj=template,
+            changes=changes,
+        )
+    return template
 
 
 def intervention_create(
@@ -242,15 +302,31 @@ def intervention_create(
     letter_template: LetterTemplate | None = None,
     notes: str = "",
     outcome: str = "",
+    recipient: Contact | None = None,
+    acknowledge_restriction: bool = False,
 ) -> Intervention:
     """Log an attendance intervention (a call, letter, meeting, visit, referral).
 
-    `learner` comes from learner_or_404(scope, pk, Cap.RECORD_CONTACTS).
+    `learner` comes from learner_or_404(scope, pk, Cap.RECORD_CONTACTS). A
+    letter addressed to a parent under a no-contact restriction needs
+    `acknowledge_restriction` (refused beside that box otherwise).
     """
     require(scope, Cap.RECORD_CONTACTS)
     _in_school(scope, learner)
     if letter_template is not None and letter_template.school_id != scope.school.pk:
         letter_template = None
+    if kind != Intervention.Kind.LETTER:
+        recipient = None
+    if recipient is not None and recipient.learner_id != learner.pk:
+        raise ValidationError(
+            {"recipient": "That person is not a parent or carer of this learner."}
+        )
+    require_acknowledged(
+        recipient,
+        acknowledge_restriction,
+        field="acknowledge_restriction",
+        what="the letter's recipient",
+    )
     letter_text = ""
     if kind == Intervention.Kind.LETTER and letter_template is not None:
         summary = selectors.learner_attendance_summary(scope, learner)
@@ -264,19 +340,25 @@ def intervention_create(
             owner=owner or scope.user,
             letter_template=letter_template,
             letter_text=letter_text,
+            recipient=recipient,
             notes=notes,
             outcome=outcome,
             created_by=scope.user,
         )
         item.full_clean()
         item.save()
+        changes: dict[str, Any] = {"kind": kind, "date": item.date, "owner": item.owner_id}
+        if recipient is not None:
+            changes["recipient"] = recipient.pk
+            if acknowledge_restriction and no_contact_restrictions(recipient):
+                changes["restriction_acknowledged"] = True
         audit.record(
             "attendance.intervention.created",
             actor=scope.user,
             school=scope.school,
             obj=item,
             learner=learner,
-            changes={"kind": kind, "date": item.date, "owner": item.owner_id},
+            changes=changes,
         )
     return item
 
@@ -323,3 +405,33 @@ def return_plan_create(
             changes={"absent_from": absent_from, "return_date": return_date},
         )
     return plan
+
+
+def letter_downloaded(*, scope: Scope, item: Intervention) -> None:
+    """Audit a letter's PDF (its recipient named); the view returns the file."""
+    audit.record(
+        "attendance.letter.downloaded",
+        actor=scope.user,
+        school=scope.school,
+        obj=item,
+        learner=item.learner,
+        changes={"recipient": item.recipient_id},
+    )
+
+
+# The part-time timetable register and the school's attendance settings.
+from attendance.services.part_time import (  # noqa: E402
+    attendance_settings_update as attendance_settings_update,
+)
+from attendance.services.part_time import (  # noqa: E402
+    part_time_create as part_time_create,
+)
+from attendance.services.part_time import (  # noqa: E402
+    part_time_file_downloaded as part_time_file_downloaded,
+)
+from attendance.services.part_time import (  # noqa: E402
+    part_time_la_notified as part_time_la_notified,
+)
+from attendance.services.part_time import (  # noqa: E402
+    part_time_review as part_time_review,
+)

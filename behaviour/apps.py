@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class BehaviourConfig(AppConfig):
+    name = "behaviour"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from behaviour import retention
+
+        retention.register()  # its record types for retention review (pastoral/retention)
+        from django.db.models.signals import post_save
+
+        from behaviour.access import can_log
+        from behaviour.services.defaults import school_created
+        from pastoral import nav
+        from pastoral.models import School
+
+        # A new school gets the default types (pages never write on GET).
+        post_save.connect(school_created, sender=School, dispatch_uid="behaviour.school_created")
+        nav.register(nav.NavItem("Behaviour", "behaviour:home", order=25, visible=can_log))

@@ -1,0 +1,21 @@
+"""Behaviour models, one module per part (incidents, detentions, on-call, exclusions)."""
+
+from behaviour.models.detentions import Detention, DetentionSession, DetentionType
+from behaviour.models.incidents import BehaviourType, Incident, Kind, Severity
+from behaviour.models.policy import DEFAULT_MILESTONES, BehaviourSettings
+from behaviour.models.rewards import House, HouseMember, MilestoneAward
+
+__all__ = [
+    "DEFAULT_MILESTONES",
+    "BehaviourSettings",
+    "BehaviourType",
+    "Detention",
+    "DetentionSession",
+    "DetentionType",
+    "House",
+    "HouseMember",
+    "Incident",
+    "Kind",
+    "MilestoneAward",
+    "Severity",
+]

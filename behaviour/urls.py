@@ -1,0 +1,30 @@
+"""Behaviour URLs (mounted at /behaviour/)."""
+
+from django.urls import path
+
+from behaviour import views
+
+app_name = "behaviour"
+
+urlpatterns: list = [
+    path("", views.home, name="home"),
+    path("classes/<int:pk>/", views.log, name="log"),
+    path("incidents/", views.incident_list, name="incident-list"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/detention/", views.issue_for_incident, name="incident-detention"),
+    path("learners/<int:pk>/", views.learner, name="learner"),
+    path("learners/<int:pk>/detention/", views.issue_for_learner, name="learner-detention"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/types/<int:pk>/", views.type_edit, name="type-edit"),
+    path(
+        "settings/detention-types/<int:pk>/",
+        views.detention_type_edit,
+        name="detention-type-edit",
+    ),
+    path("detentions/", views.sessions, name="sessions"),
+    path("detentions/sessions/<int:pk>/", views.session_detail, name="session-detail"),
+    path("detentions/<int:pk>/", views.detention_detail, name="detention-detail"),
+    path("detentions/<int:pk>/letter.pdf", views.detention_letter, name="detention-letter"),
+    path("rewards/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("rewards/certificates/<int:pk>.pdf", views.certificate, name="certificate"),
+]

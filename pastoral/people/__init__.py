@@ -1,0 +1,1 @@
+"""Parents and carers (with their contact restrictions) and the outside-agencies directory."""
