@@ -111,6 +111,7 @@ except Exception as exc:  # dj-database-url raises several types for a bad URL
     raise ImproperlyConfigured(f"Environment variable DATABASE_URL is invalid: {exc}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 # PostgreSQL through pgbouncer in transaction mode: a connection is the
 # server's only for one transaction, so no server-side cursor may outlive it
 # and no statement is prepared on the server (docs/scaling.md).
@@ -122,7 +123,6 @@ if DATABASE_POOLER not in ("", "pgbouncer"):
 if DATABASE_POOLER == "pgbouncer":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pastoral.User"
