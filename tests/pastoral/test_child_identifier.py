@@ -35,9 +35,7 @@ def _errors(outcome: Any) -> list[tuple[int | None, str, str]]:
     return [(e.line, e.column, e.reason) for e in outcome.errors]
 
 
-def test_the_import_stores_it_normalised_and_the_card_shows_it(
-    world: World, client: Any
-) -> None:
+def test_the_import_stores_it_normalised_and_the_card_shows_it(world: World, client: Any) -> None:
     outcome = _run(
         world,
         [
@@ -134,9 +132,7 @@ def _import(world: World, client: Any, raw: bytes) -> Any:
     return client.post(reverse("reports:bundle-import"), {"bundle": upload})
 
 
-def test_the_bundle_carries_it_and_a_different_child_is_refused(
-    world: World, client: Any
-) -> None:
+def test_the_bundle_carries_it_and_a_different_child_is_refused(world: World, client: Any) -> None:
     world.learner9.child_identifier = "CCI2026X9"
     world.learner9.save()
     raw = _bundle(world, client)
