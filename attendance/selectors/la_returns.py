@@ -84,18 +84,33 @@ def absence_runs_for(
     *,
     today: dt.date | None = None,
     include_notified: bool = False,
-    min_days: int | None = None,
 ) -> list[AbsenceRun]:
     """Runs of at least the school's number of consecutive school days of
-    unauthorised absence this academic year, longest-running first; those the
-    LA was already told of are left out unless `include_notified`."""
+    unauthorised absence this academic year, latest first, of learners in
+    scope; those the LA was already told of are left out unless `include_notified`."""
+    return school_absence_runs(
+        scope.school,
+        learner_q=learner_filter(scope, CAP, prefix="learner__"),
+        today=today,
+        include_notified=include_notified,
+    )
+
+
+def school_absence_runs(
+    school: School,
+    *,
+    learner_q: Q | None = None,
+    today: dt.date | None = None,
+    include_notified: bool = False,
+) -> list[AbsenceRun]:
+    """The runs of the whole school (the reminder finder) or of the learners
+    `learner_q` selects (a Q on Mark: the scoped selector above). Five queries."""
     today = today or timezone.localdate()
-    school = scope.school
-    threshold = min_days or attendance_settings_for(school).la_consecutive_days
+    threshold = attendance_settings_for(school).la_consecutive_days
     start, end = default_range(school, None, today)
     whole_days = (
         Mark.objects.filter(school=school, date__gte=start, date__lte=end)
-        .filter(learner_filter(scope, CAP, prefix="learner__"))
+        .filter(learner_q or Q())
         .values("learner_id", "date")
         .annotate(
             total=Count("pk"), unauthorised=Count("pk", filter=Q(code__in=UNAUTHORISED_CODES))
@@ -160,10 +175,6 @@ def absence_notification_or_404(scope: Scope, pk: int) -> LaAbsenceNotification:
     if item is None:
         raise Http404("Not found")
     return item
-
-
-def absence_notifications_due_count(scope: Scope) -> int:
-    return len(absence_runs_for(scope))
 
 
 # ---------------------------------------------------------------------------
