@@ -25,15 +25,11 @@ class LaNotifyForm(forms.Form):
 
 
 class LaAbsenceNotifyForm(LaNotifyForm):
-    notes = forms.CharField(
-        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RollChangeForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Change", choices=[("", "Choose…"), *RollChange.Kind.choices]
-    )
+    kind = forms.ChoiceField(label="Change", choices=[("", "Choose…"), *RollChange.Kind.choices])
     date = forms.DateField(label="Date of the change", widget=DATE)
     ground = forms.ChoiceField(label="Ground (reason code)", choices=[])
     details = forms.CharField(

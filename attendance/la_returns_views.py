@@ -263,9 +263,7 @@ def penalty_threshold(request: HttpRequest) -> HttpResponseBase:
         "attendance/penalty_threshold.html",
         {"page": page, "window": window, "query": _query(request)},
     )
-    audit.viewed(
-        scope, action="attendance.penalty_threshold.viewed", page=page.number, **filters
-    )
+    audit.viewed(scope, action="attendance.penalty_threshold.viewed", page=page.number, **filters)
     return response
 
 
@@ -275,9 +273,7 @@ def la_settings(request: HttpRequest) -> HttpResponse:
     scope = require(request.scope, Cap.MANAGE_SETTINGS)
     current = attendance_settings_for(scope.school)
     fields = ("la_consecutive_days", "penalty_sessions", "penalty_weeks")
-    form = LaSettingsForm(
-        request.POST or None, initial={f: getattr(current, f) for f in fields}
-    )
+    form = LaSettingsForm(request.POST or None, initial={f: getattr(current, f) for f in fields})
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -23,10 +23,16 @@ DELETION_GROUNDS: list[tuple[str, str]] = [
     ("other_school", "Registered at another school (not dual registration)"),
     ("dual_ended", "Dual registration: ceased to attend this school, registered at the other"),
     ("medical", "Certified medically unlikely to be fit to attend before leaving compulsory age"),
-    ("cme_20_days", "Absent 20 consecutive school days without authorisation; whereabouts "
-                    "unknown after the school's and the LA's reasonable enquiries"),
-    ("leave_not_returned", "Did not return within 10 school days of the end of leave of absence; "
-                           "whereabouts unknown after reasonable enquiries"),
+    (
+        "cme_20_days",
+        "Absent 20 consecutive school days without authorisation; whereabouts "
+        "unknown after the school's and the LA's reasonable enquiries",
+    ),
+    (
+        "leave_not_returned",
+        "Did not return within 10 school days of the end of leave of absence; "
+        "whereabouts unknown after reasonable enquiries",
+    ),
     ("custody", "Detained in custody for four months or more, not expected to return"),
     ("died", "Has died"),
     ("permanent_exclusion", "Permanently excluded (after any review)"),

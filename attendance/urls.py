@@ -1,7 +1,7 @@
 from django.urls import path
 
-from attendance import letter_pdf, letters, views
 from attendance import la_returns_views as la_returns
+from attendance import letter_pdf, letters, views
 from attendance import part_time_views as part_time
 
 app_name = "attendance"

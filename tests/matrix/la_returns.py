@@ -90,7 +90,9 @@ _ROLL = {"kind": "deletion", "date": dt.date.today().isoformat(), "ground": "mov
 CASES = [
     Case("attendance:la-absence-queue", "list", CASE),
     Case("attendance:la-absence-queue", "export", CASE, query="export=csv"),
-    Case("attendance:la-absence-notify", "in scope", CASE, kwargs=_run_kwargs, setup=_run("learner9")),
+    Case(
+        "attendance:la-absence-notify", "in scope", CASE, kwargs=_run_kwargs, setup=_run("learner9")
+    ),
     Case(
         "attendance:la-absence-notify",
         "learner10",
@@ -221,6 +223,10 @@ CASES = [
         "post",
         only(302, admin=True),
         method="post",
-        data=lambda w: {"la_consecutive_days": "12", "penalty_sessions": "10", "penalty_weeks": "10"},
+        data=lambda w: {
+            "la_consecutive_days": "12",
+            "penalty_sessions": "10",
+            "penalty_weeks": "10",
+        },
     ),
 ]
