@@ -51,7 +51,11 @@ def test_the_officer_notifies_the_la_of_a_ten_day_absence(
     page.get_by_role("button", name="Record the notification").click()
     page.wait_for_url("**/la-returns/notified/*")
     item = LaAbsenceNotification.objects.get()
-    assert (item.learner, item.notified_on, item.la_reference) == (world.learner9, today, "EWS-4471")
+    assert (item.learner, item.notified_on, item.la_reference) == (
+        world.learner9,
+        today,
+        "EWS-4471",
+    )
     assert page.get_by_role("row").filter(has_text="EWS-4471").is_visible()
     assert _axe(page) == {}
 
