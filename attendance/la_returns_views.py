@@ -274,6 +274,13 @@ def la_settings(request: HttpRequest) -> HttpResponse:
     current = attendance_settings_for(scope.school)
     fields = ("la_consecutive_days", "penalty_sessions", "penalty_weeks")
     form = LaSettingsForm(request.POST or None, initial={f: getattr(current, f) for f in fields})
+    if request.method == "POST" and "install_letters" in request.POST:
+        added = services.default_letters_install(scope=scope)
+        messages.success(
+            request, f"{len(added)} default letter{'s' if len(added) != 1 else ''} added."
+        )
+        return redirect("attendance:la-settings")
+    context = {"form": form, "missing_letters": selectors.missing_default_letters(scope.school)}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -283,5 +290,5 @@ def la_settings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Local-authority thresholds saved.")
                 return redirect("attendance:la-settings")
-        return render_invalid(request, "attendance/la_settings.html", {"form": form})
-    return render(request, "attendance/la_settings.html", {"form": form})
+        return render_invalid(request, "attendance/la_settings.html", context)
+    return render(request, "attendance/la_settings.html", context)

@@ -31,7 +31,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from attendance.codes import UNAUTHORISED_CODES
-from attendance.models import Intervention, LaAbsenceNotification, Mark, RollChange
+from attendance.default_letters import DEFAULT_LETTERS
+from attendance.models import Intervention, LaAbsenceNotification, LetterTemplate, Mark, RollChange
 from attendance.selectors.figures import default_range
 from attendance.selectors.part_time import attendance_settings_for
 from pastoral.access import Cap, Scope, learner_filter
@@ -273,3 +274,14 @@ def penalty_threshold_for(scope: Scope, window: PenaltyWindow) -> QuerySet[Learn
         .select_related(*_LEARNER_RELATED)
         .order_by("-unauthorised_sessions", "legal_last_name", "legal_first_name", "pk")
     )
+
+
+def missing_default_letters(school: School) -> list[tuple[str, str]]:
+    """The default notice-to-improve and attendance-contract letters the school
+    has no template of that name for (one query)."""
+    names = set(
+        LetterTemplate.objects.filter(
+            school=school, name__in=[name for name, _ in DEFAULT_LETTERS]
+        ).values_list("name", flat=True)
+    )
+    return [(name, body) for name, body in DEFAULT_LETTERS if name not in names]

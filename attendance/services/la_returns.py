@@ -13,9 +13,15 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from attendance.models import AttendanceSettings, LaAbsenceNotification, LaNoticeMethod, RollChange
+from attendance.models import (
+    AttendanceSettings,
+    LaAbsenceNotification,
+    LaNoticeMethod,
+    LetterTemplate,
+    RollChange,
+)
 from attendance.roll_grounds import GROUNDS, NOTICE_SCHOOL_DAYS, ground_label
-from attendance.selectors.la_returns import AbsenceRun
+from attendance.selectors.la_returns import AbsenceRun, missing_default_letters
 from attendance.selectors.part_time import attendance_settings_for
 from pastoral import audit
 from pastoral.access import Cap, Scope, require
@@ -235,3 +241,17 @@ def la_settings_update(
             changes=changes,
         )
     return settings
+
+
+@transaction.atomic
+def default_letters_install(*, scope: Scope) -> list[LetterTemplate]:
+    """Add the default notice-to-improve and attendance-contract letters the
+    school lacks (a school created after migration 0006); each audited as a new
+    letter template. Adding them twice adds nothing."""
+    from attendance.services import letter_template_create
+
+    scope = require(scope, Cap.MANAGE_SETTINGS)
+    return [
+        letter_template_create(scope=scope, name=name, body=body)
+        for name, body in missing_default_letters(scope.school)
+    ]

@@ -441,3 +441,18 @@ def test_the_dashboard_links_to_the_queues(client: Any, world: Any) -> None:
     response = client.get(reverse("attendance:dashboard"))
     for name in ("la-absence-queue", "roll-changes", "penalty-threshold"):
         assert reverse(f"attendance:{name}") in response.text
+
+
+def test_a_new_school_adds_the_default_letters_once(client: Any, world: Any) -> None:
+    assert not LetterTemplate.objects.filter(school=world.school).exists()
+    sign_in(client, world.user("admin"))
+    url = reverse("attendance:la-settings")
+    assert "Add the default letters" in client.get(url).text
+    assert client.post(url, {"install_letters": "1"}).status_code == 302
+    client.post(url, {"install_letters": "1"})
+    names = sorted(
+        LetterTemplate.objects.filter(school=world.school).values_list("name", flat=True)
+    )
+    assert names == ["Attendance contract", "Notice to improve"]
+    assert "Add the default letters" not in client.get(url).text
+    assert AuditEvent.objects.filter(action="attendance.letter_template.created").count() == 2

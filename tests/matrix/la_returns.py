@@ -229,4 +229,11 @@ CASES = [
             "penalty_weeks": "10",
         },
     ),
+    Case(
+        "attendance:la-settings",
+        "add the default letters",
+        only(302, admin=True),
+        method="post",
+        data=lambda w: {"install_letters": "1"},
+    ),
 ]
