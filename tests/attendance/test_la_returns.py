@@ -456,3 +456,33 @@ def test_a_new_school_adds_the_default_letters_once(client: Any, world: Any) -> 
     assert names == ["Attendance contract", "Notice to improve"]
     assert "Add the default letters" not in client.get(url).text
     assert AuditEvent.objects.filter(action="attendance.letter_template.created").count() == 2
+
+
+def test_the_notifications_made_page_query_count_is_pinned(
+    client: Any, world: Any, django_assert_num_queries: Any
+) -> None:
+    def add(n: int) -> None:
+        for learner in LearnerFactory.create_batch(n, school=world.school, year_group=world.year10):
+            LaAbsenceNotification.objects.create(
+                school=world.school,
+                learner=learner,
+                run_start=TODAY - dt.timedelta(days=20),
+                run_end=TODAY,
+                school_days=14,
+                notified_on=TODAY,
+                how="portal",
+                la_reference=f"EWS-{learner.pk}",
+                notified_by=world.user("dsl"),
+            )
+
+    add(2)
+    sign_in(client, world.user("dsl"))
+    url = reverse("attendance:la-absence-notified")
+    client.get(url)
+    # Session and user; count and page (2); the view's audit event.
+    with django_assert_num_queries(5):
+        client.get(url)
+    add(8)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.text.count("Notice (PDF)") == 10
