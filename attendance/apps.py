@@ -48,6 +48,15 @@ class AttendanceConfig(AppConfig):
                 order=36,
             )
         )
+        register_section(
+            SettingsSection(
+                "Local-authority return thresholds",
+                "attendance:la-settings",
+                "Days of unauthorised absence before the LA is told; the penalty-notice threshold.",
+                cap=Cap.MANAGE_SETTINGS,
+                order=37,
+            )
+        )
         nav.register_learner_link(
             nav.LearnerLink("Attendance", "attendance:learner", order=30, cap=Cap.VIEW_PROFILE)
         )

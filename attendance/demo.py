@@ -285,6 +285,9 @@ def seed(ctx: DemoContext) -> None:
     for school in schools:
         seed_casework(ctx, school)
     seed_part_time(ctx, ctx.demo_school)
+    from attendance.la_demo import seed_la_returns
+
+    seed_la_returns(ctx, ctx.demo_school)
     print(  # noqa: T201 - the seed command reports timings
         f"  attendance: {total:,} marks for {len(schools)} school(s) "
         f"in {time.monotonic() - started:.1f}s"

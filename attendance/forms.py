@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from attendance.models import Intervention, LetterTemplate, TargetReview
+from attendance.models import LETTER_KINDS, Intervention, LetterTemplate, TargetReview
 from pastoral.models import Contact, Role, School, User
 from pastoral.people.rules import no_contact_restrictions
 
@@ -137,8 +137,9 @@ class InterventionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("kind") == Intervention.Kind.LETTER and not data.get("letter_template"):
-            self.add_error("letter_template", "Choose a letter template for a letter.")
+        if data.get("kind") in LETTER_KINDS and not data.get("letter_template"):
+            label = dict(Intervention.Kind.choices).get(data["kind"], "letter")
+            self.add_error("letter_template", f"Choose a letter template for a {label.lower()}.")
         data.setdefault("acknowledge_restriction", False)
         return data
 

@@ -229,6 +229,8 @@ class Intervention(models.Model):
         HOME_VISIT = "home_visit", "Home visit"
         SAFE_AND_WELL = "safe_and_well", "Safe-and-well visit"
         LA_REFERRAL = "la_referral", "Referral to the LA attendance service"
+        NOTICE_TO_IMPROVE = "notice_to_improve", "Notice to improve (before a penalty notice)"
+        ATTENDANCE_CONTRACT = "attendance_contract", "Attendance contract"
 
     school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
     learner = models.ForeignKey(
@@ -258,12 +260,23 @@ class Intervention(models.Model):
         return f"{self.get_kind_display()} on {self.date}"
 
     def clean(self) -> None:
-        if self.kind == self.Kind.LETTER and not (self.letter_template_id or self.letter_text):
-            raise ValidationError({"letter_template": "Choose a letter template for a letter."})
+        if self.kind in LETTER_KINDS and not (self.letter_template_id or self.letter_text):
+            raise ValidationError(
+                {"letter_template": f"Choose a letter template for a {self.get_kind_display()}."}
+            )
         if self.recipient_id and self.recipient.learner_id != self.learner_id:
             raise ValidationError(
                 {"recipient": "That person is not a parent or carer of this learner."}
             )
+
+
+# Kinds of intervention that are a letter from the school's templates (addressed,
+# printed as a PDF): a plain letter, a notice to improve, an attendance contract.
+LETTER_KINDS = (
+    Intervention.Kind.LETTER,
+    Intervention.Kind.NOTICE_TO_IMPROVE,
+    Intervention.Kind.ATTENDANCE_CONTRACT,
+)
 
 
 class ReturnPlan(models.Model):
@@ -318,6 +331,23 @@ class AttendanceSettings(models.Model):
         default=DEFAULT_PART_TIME_MAX_WEEKS,
         validators=[MinValueValidator(1), MaxValueValidator(26)],
         help_text="A longer one needs a recorded exception: why, and who approved it.",
+    )
+    # Local-authority returns and thresholds (attendance/la_returns_views.py).
+    la_consecutive_days = models.PositiveSmallIntegerField(
+        "Consecutive school days of unauthorised absence to notify the LA",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Working together to improve school attendance (2024): 10 unless the LA sets another.",
+    )
+    penalty_sessions = models.PositiveSmallIntegerField(
+        "Unauthorised sessions for the penalty-notice threshold",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    penalty_weeks = models.PositiveSmallIntegerField(
+        "Rolling period of the penalty-notice threshold (school weeks)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(39)],
     )
 
     def __str__(self) -> str:
@@ -475,3 +505,91 @@ class PartTimeReview(models.Model):
 
     def __str__(self) -> str:
         return f"Reviewed {self.reviewed_on}"
+
+
+# ---------------------------------------------------------------------------
+# Local-authority returns (attendance/services/la_returns.py)
+
+
+class LaNoticeMethod(models.TextChoices):
+    EMAIL = "email", "Secure email"
+    PORTAL = "portal", "The LA's portal or online form"
+    LETTER = "letter", "Letter"
+    PHONE = "phone", "Telephone (followed up in writing)"
+
+
+class LaAbsenceNotification(models.Model):
+    """The local authority told of a run of consecutive school days of unauthorised
+    absence. One per run: the run is known by its first day, so a learner leaves
+    the queue once notified and comes back only when a new run starts."""
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="la_absence_notifications"
+    )
+    run_start = models.DateField("First day of the absence")
+    run_end = models.DateField("Last day counted")
+    school_days = models.PositiveSmallIntegerField("School days absent when notified")
+    notified_on = models.DateField("Notified on")
+    how = models.CharField(max_length=10, choices=LaNoticeMethod.choices)
+    la_reference = models.CharField("LA reference", max_length=60, blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+    notified_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-notified_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "run_start"], name="la_absence_notified_once_per_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"LA notified {self.notified_on} of absence from {self.run_start}"
+
+
+class RollChange(models.Model):
+    """An addition to or deletion from the admission register outside the normal
+    transition points, with its ground, and the local authority told."""
+
+    class Kind(models.TextChoices):
+        ADDITION = "addition", "Added to the roll"
+        DELETION = "deletion", "Deleted from the roll"
+
+    school = models.ForeignKey("pastoral.School", on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        "pastoral.Learner", on_delete=models.CASCADE, related_name="roll_changes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    date = models.DateField("Date of the change")
+    ground = models.CharField("Ground (reason code)", max_length=30)
+    details = models.TextField(
+        blank=True, default="", help_text="e.g. the new school, the new address."
+    )
+    due_by = models.DateField("LA to be told by")
+    la_notified_on = models.DateField("LA notified on", null=True, blank=True)
+    la_notified_how = models.CharField(
+        max_length=10, choices=LaNoticeMethod.choices, blank=True, default=""
+    )
+    la_reference = models.CharField("LA reference", max_length=60, blank=True, default="")
+    la_notified_by = models.ForeignKey(
+        "pastoral.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey("pastoral.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["school", "la_notified_on", "due_by"], name="rollchange_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date}"
+
+    @property
+    def ground_label(self) -> str:
+        from attendance.roll_grounds import ground_label
+
+        return ground_label(self.kind, self.ground)

@@ -203,3 +203,6 @@ def _learner_names(learners: Any) -> dict[str, str]:
 register_scoped("attendance.target", _scoped_targets)
 register_scoped("pastoral.learner", _scoped_learners, names=_learner_names)
 register_scoped("attendance.part_time", _scoped_part_time)
+
+# The local-authority returns' reminders (registered on import).
+from attendance import la_reminders as la_reminders  # noqa: E402,F401

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from attendance import la_returns_views as la_returns
 from attendance import letter_pdf, letters, views
 from attendance import part_time_views as part_time
 
@@ -41,4 +42,29 @@ urlpatterns = [
     path("part-time/<int:pk>/review/", part_time.review, name="part-time-review"),
     path("part-time/<int:pk>/la-notice.pdf", part_time.la_notice, name="part-time-la-notice"),
     path("part-time/<int:pk>/agreement/", part_time.agreement, name="part-time-agreement"),
+    path("la-returns/", la_returns.absence_queue, name="la-absence-queue"),
+    path(
+        "la-returns/learners/<int:pk>/<str:start>/notify/",
+        la_returns.absence_notify,
+        name="la-absence-notify",
+    ),
+    path("la-returns/notified/", la_returns.absence_notified, name="la-absence-notified"),
+    path(
+        "la-returns/notified/<int:pk>/notice.pdf",
+        la_returns.absence_notice,
+        name="la-absence-notice",
+    ),
+    path("la-returns/roll-changes/", la_returns.roll_changes, name="roll-changes"),
+    path(
+        "learners/<int:pk>/roll-changes/new/",
+        la_returns.roll_change_create,
+        name="roll-change-create",
+    ),
+    path(
+        "la-returns/roll-changes/<int:pk>/",
+        la_returns.roll_change_detail,
+        name="roll-change-detail",
+    ),
+    path("la-returns/penalty-notices/", la_returns.penalty_threshold, name="penalty-threshold"),
+    path("la-returns/settings/", la_returns.la_settings, name="la-settings"),
 ]

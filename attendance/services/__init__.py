@@ -33,6 +33,7 @@ from attendance.imports.jobs import (
 from attendance.imports.jobs import job_source
 from attendance.imports.shapes import remap_errors
 from attendance.models import (
+    LETTER_KINDS,
     ImportJob,
     Intervention,
     LetterTemplate,
@@ -315,7 +316,7 @@ def intervention_create(
     _in_school(scope, learner)
     if letter_template is not None and letter_template.school_id != scope.school.pk:
         letter_template = None
-    if kind != Intervention.Kind.LETTER:
+    if kind not in LETTER_KINDS:
         recipient = None
     if recipient is not None and recipient.learner_id != learner.pk:
         raise ValidationError(
@@ -328,7 +329,7 @@ def intervention_create(
         what="the letter's recipient",
     )
     letter_text = ""
-    if kind == Intervention.Kind.LETTER and letter_template is not None:
+    if kind in LETTER_KINDS and letter_template is not None:
         summary = selectors.learner_attendance_summary(scope, learner)
         letter_text = render_letter(letter_template, learner, summary.attendance_label)
     with transaction.atomic():
