@@ -23,7 +23,11 @@ class OnCallForm(forms.Form):
         coerce=int, label="Learner (optional)", required=False, empty_value=None
     )
     urgency = forms.ChoiceField(
-        label="Urgency", choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect
+        label="Urgency",
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        required=False,
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label="Note (optional)", max_length=300, required=False)
     reason = forms.ChoiceField(
