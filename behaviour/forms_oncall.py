@@ -43,6 +43,9 @@ class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", choices=[("", "Choose what happened")] + list(Outcome.choices)
     )
+    learner = forms.TypedChoiceField(
+        coerce=int, label="Learner (for a removal)", required=False, empty_value=None
+    )
     where_to = forms.CharField(
         label="Where the learner went (removals)", max_length=60, required=False
     )
@@ -50,6 +53,13 @@ class ResolveForm(forms.Form):
         label="Out of the lesson for (minutes)", required=False, min_value=1, max_value=600
     )
     note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, learners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if learners:
+            self.fields["learner"].choices = _learner_choices(learners, "As on the request")
+        else:
+            del self.fields["learner"]
 
 
 class RemovalForm(forms.Form):

@@ -139,9 +139,11 @@ def oncall_resolve(
     note: str = "",
     where_to: str = "",
     minutes: int | None = None,
+    learner: Learner | None = None,
 ) -> OnCallRequest:
     """Close the request with its outcome; an outcome that takes the learner out
-    of the lesson records a removal."""
+    of the lesson records a removal. The responder may name the learner the
+    teacher had no time to name."""
     require_responder(scope)
     current = _locked(request)
     if current.status == OnCallRequest.Status.RESOLVED:
@@ -150,10 +152,14 @@ def oncall_resolve(
         raise AlreadyTaken(f"{current.reference} was already accepted by {current.accepted_by}.")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose what happened."})
+    if learner is not None:
+        if learner.school_id != scope.school.pk:
+            raise ValidationError({"learner": "Choose a learner of this school."})
+        current.learner = learner
     removal_needed = outcome in REMOVAL_OUTCOMES
     if removal_needed and current.learner is None:
         raise ValidationError(
-            {"outcome": "Name the learner on the request to record a removal from class."}
+            {"learner": "Name the learner to record a removal from class."}
         )
     now = timezone.now()
     if current.accepted_by_id is None:

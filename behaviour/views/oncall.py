@@ -148,10 +148,12 @@ def _detail(
     request: HttpRequest, scope: Any, found: Any, form: ResolveForm | None, status: int = 200
 ) -> HttpResponse:
     responder = sel.is_responder(scope)
+    if form is None and responder and found.is_open:
+        form = ResolveForm(learners=[] if found.learner_id else sel.request_learners(scope))
     context = {
         "r": found,
         "responder": responder,
-        "form": form or ResolveForm(),
+        "form": form,
         "removal": getattr(found, "removal", None) if found.outcome else None,
         "error": getattr(request, "_oncall_error", ""),
     }
@@ -189,7 +191,9 @@ def oncall_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def oncall_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     scope = sel.require_responder(request.scope)
     found = sel.request_for(scope, pk)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(
+        request.POST, learners=[] if found.learner_id else sel.request_learners(scope)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,6 +204,7 @@ def oncall_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 where_to=data["where_to"],
                 minutes=data["minutes"],
+                learner=sel.request_learner(scope, data.get("learner")),
             )
         except svc.AlreadyTaken as exc:
             found.refresh_from_db()
