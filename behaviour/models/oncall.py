@@ -55,9 +55,7 @@ class OnCallMember(models.Model):
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "user"], name="oncallmember_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["school", "user"], name="oncallmember_once")]
 
     def __str__(self) -> str:
         return f"On call: {self.user_id}"

@@ -158,9 +158,7 @@ def oncall_resolve(
         current.learner = learner
     removal_needed = outcome in REMOVAL_OUTCOMES
     if removal_needed and current.learner is None:
-        raise ValidationError(
-            {"learner": "Name the learner to record a removal from class."}
-        )
+        raise ValidationError({"learner": "Name the learner to record a removal from class."})
     now = timezone.now()
     if current.accepted_by_id is None:
         current.accepted_by = scope.user
@@ -188,8 +186,7 @@ def oncall_resolve(
             lesson=current.lesson or "Lesson",
             room=current.room,
             removed_by=current.requested_by,
-            reason=current.get_reason_display()
-            + (f": {current.note}" if current.note else ""),
+            reason=current.get_reason_display() + (f": {current.note}" if current.note else ""),
             where_to=(where_to or "").strip() or WHERE_TO.get(outcome, "On-call room"),
             minutes=minutes if minutes is not None else 60,
             removed_at=now,
@@ -277,7 +274,9 @@ def _removal_create(
     # Serialise removals of one learner so that two at once cannot both miss the crossing.
     Learner.objects.select_for_update().filter(pk=learner.pk).first()
     policy = oncall_policy_of(scope.school.pk)
-    since = window_start(scope.school.pk, timezone.localdate(removed_at), policy.removal_window_days)
+    since = window_start(
+        scope.school.pk, timezone.localdate(removed_at), policy.removal_window_days
+    )
     before = removal_count(learner, since)
     removal.alerted = before < policy.removal_threshold <= before + 1
     removal.save()
@@ -430,10 +429,7 @@ def isolation_place(
         errors["periods"] = "Give the number of periods (1 to 8)."
     if session.date < timezone.localdate():
         errors["learner"] = "That session has passed."
-    if (
-        not errors
-        and IsolationPlace.objects.filter(session=session, learner=learner).exists()
-    ):
+    if not errors and IsolationPlace.objects.filter(session=session, learner=learner).exists():
         errors["learner"] = f"{learner.display_name} already has a place in this session."
     if errors:
         raise ValidationError(errors)

@@ -63,7 +63,11 @@ def oncall(request: HttpRequest) -> HttpResponse:
         form = OnCallForm(request.POST, learners=learners)
         if form.is_valid():
             data = form.cleaned_data
-            urgency = Urgency.URGENT if data["reason"] == Reason.SAFETY else (data["urgency"] or Urgency.ROUTINE)
+            urgency = (
+                Urgency.URGENT
+                if data["reason"] == Reason.SAFETY
+                else (data["urgency"] or Urgency.ROUTINE)
+            )
             try:
                 made = svc.oncall_request_create(
                     scope=scope,

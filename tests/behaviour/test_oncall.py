@@ -142,9 +142,7 @@ def test_resolving_with_removed_from_class_records_the_removal_and_the_times(
     assert Removal.objects.count() == 1
 
 
-def test_a_removal_outcome_needs_a_named_learner_and_saves_nothing(
-    world: Any, client: Any
-) -> None:
+def test_a_removal_outcome_needs_a_named_learner_and_saves_nothing(world: Any, client: Any) -> None:
     asked = oncall_request(world.school, world.user("staff"))
     sign_in(client, world.user("dsl"))
     response = client.post(
