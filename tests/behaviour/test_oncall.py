@@ -361,3 +361,21 @@ def test_a_future_isolation_register_is_not_open_yet(world: Any) -> None:
     with pytest.raises(ValidationError) as err:
         svc.isolation_mark(scope=_scope(world, "hoy"), place=place, status="attended")
     assert err.value.message_dict["status"] == ["The register opens on the day of the session."]
+
+
+def test_the_alert_names_the_learner_only_in_the_head_of_years_list(
+    world: Any, client: Any
+) -> None:
+    for _ in range(2):
+        removal(world.learner9, world.user("staff"))
+    svc.removal_record(
+        scope=_scope(world, "staff"),
+        learner=world.learner9,
+        lesson="P1",
+        reason="Disruption",
+        where_to="On-call room",
+        minutes=20,
+    )
+    sign_in(client, world.user("hoy"))
+    page = client.get(reverse("notifications:list"))
+    assert "Repeated removals from class" in page.text and "Nina Nine" in page.text
