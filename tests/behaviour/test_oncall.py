@@ -379,3 +379,16 @@ def test_the_alert_names_the_learner_only_in_the_head_of_years_list(
     sign_in(client, world.user("hoy"))
     page = client.get(reverse("notifications:list"))
     assert "Repeated removals from class" in page.text and "Nina Nine" in page.text
+
+
+def test_a_lead_takes_someone_off_the_rota_and_they_no_longer_see_requests(
+    world: Any, client: Any, responder: Any
+) -> None:
+    oncall_request(world.school, world.user("staff"), room="M6")
+    member_row = OnCallMember.objects.get(user=responder)
+    sign_in(client, world.user("dsl"))
+    client.post(reverse("behaviour:oncall-settings"), {"form": "remove", "member": member_row.pk})
+    assert not OnCallMember.objects.filter(user=responder).exists()
+    client.logout()
+    sign_in(client, responder)
+    assert "M6" not in client.get(reverse("behaviour:oncall-live")).text
