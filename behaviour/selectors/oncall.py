@@ -121,7 +121,11 @@ def request_learners(scope: Scope) -> list[Learner]:
 def request_learner(scope: Scope, pk: int | None) -> Learner | None:
     if pk is None:
         return None
-    return Learner.objects.filter(school=scope.school, pk=pk).first()
+    return (
+        Learner.objects.filter(school=scope.school, pk=pk)
+        .select_related("reg_group", "year_group")
+        .first()
+    )
 
 
 def removal_filter(scope: Scope) -> Q:

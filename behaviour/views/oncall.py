@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -28,7 +28,7 @@ from behaviour.forms_oncall import (
 )
 from behaviour.models import OnCallMember
 from behaviour.models.oncall import Reason, Urgency
-from behaviour.selectors import learner_in_reach
+from behaviour.selectors import may_see_learner
 from behaviour.selectors import oncall as sel
 from behaviour.services import oncall as svc
 from behaviour.views.common import int_or_none, page_of
@@ -247,9 +247,13 @@ def removals(request: HttpRequest) -> HttpResponseBase:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def learner_removal(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a removal from class by hand."""
+    """Record a removal from class by hand: any teacher, for any learner of the
+    school (directory fields only on this page); afterwards they see it in
+    their removals list, and the learner's page if they follow the learner."""
     scope = require_log(request.scope)
-    learner = learner_in_reach(scope, pk)
+    learner = sel.request_learner(scope, pk)
+    if learner is None:
+        raise Http404("Not found")
     form = RemovalForm(request.POST or None, initial={"where_to": "On-call room", "minutes": 60})
     if request.method == "POST":
         if form.is_valid():
@@ -259,7 +263,9 @@ def learner_removal(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"Removal {made.reference} recorded.")
-                return redirect("behaviour:learner", pk=learner.pk)
+                if may_see_learner(scope, learner):
+                    return redirect("behaviour:learner", pk=learner.pk)
+                return redirect("behaviour:removals")
         return render_invalid(
             request, "behaviour/removal_form.html", {"form": form, "learner": learner}
         )
@@ -334,8 +340,6 @@ def isolation(request: HttpRequest) -> HttpResponse:
         form = IsolationSessionForm(request.POST or None, staff=sel.staff_of(scope))
     if request.method == "POST":
         if not runs:
-            from django.http import Http404
-
             raise Http404("Not found")
         assert form is not None
         if form.is_valid():

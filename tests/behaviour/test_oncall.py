@@ -392,3 +392,22 @@ def test_a_lead_takes_someone_off_the_rota_and_they_no_longer_see_requests(
     client.logout()
     sign_in(client, responder)
     assert "M6" not in client.get(reverse("behaviour:oncall-live")).text
+
+
+def test_any_teacher_records_a_removal_from_their_lesson_and_sees_it(
+    world: Any, client: Any
+) -> None:
+    sign_in(client, world.user("staff"))
+    done = client.post(
+        reverse("behaviour:learner-removal", args=[world.learner10.pk]),
+        {
+            "lesson": "P5 Drama",
+            "reason": "Throwing props",
+            "where_to": "On-call room",
+            "minutes": "25",
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == reverse("behaviour:removals")
+    assert "P5 Drama" in client.get(reverse("behaviour:removals")).text
+    # The learner's behaviour page stays theirs who follow the learner.
+    assert client.get(reverse("behaviour:learner", args=[world.learner10.pk])).status_code == 404

@@ -18,7 +18,6 @@ MEMBERS = only(staff=True, support=True, hoy=True, senco=True, dsl=True)
 MEMBERS_POST = only(302, staff=True, support=True, hoy=True, senco=True, dsl=True)
 L9 = only(hoy=True, senco=True, dsl=True)
 L9_POST = only(302, hoy=True, senco=True, dsl=True)
-WHOLE = only(senco=True, dsl=True)
 LEADS = only(senco=True, dsl=True)
 LEADS_POST = only(302, senco=True, dsl=True)
 NOBODY = only()
@@ -123,13 +122,14 @@ CASES: list = [
         data=lambda w: {"form": "policy", "removal_threshold": "4", "removal_window_days": "10"},
     ),
     Case("behaviour:removals", "members", MEMBERS),
-    Case("behaviour:learner-removal", "learner9", L9, kwargs=_pk("learner9")),
-    Case("behaviour:learner-removal", "learner10", WHOLE, kwargs=_pk("learner10")),
+    # Any teacher records a removal from their lesson (directory fields only).
+    Case("behaviour:learner-removal", "learner9", MEMBERS, kwargs=_pk("learner9")),
+    Case("behaviour:learner-removal", "learner10", MEMBERS, kwargs=_pk("learner10")),
     Case("behaviour:learner-removal", "another school's", NOBODY, kwargs=_pk("other_learner")),
     Case(
         "behaviour:learner-removal",
         "record for learner9",
-        L9_POST,
+        MEMBERS_POST,
         kwargs=_pk("learner9"),
         method="post",
         data=lambda w: {
