@@ -9,6 +9,9 @@ class BehaviourConfig(AppConfig):
         from behaviour import retention
 
         retention.register()  # its record types for retention review (pastoral/retention)
+        from behaviour import notices_oncall
+
+        notices_oncall.register()  # removal alerts in the notification centre
         from django.db.models.signals import post_save
 
         from behaviour.access import can_log

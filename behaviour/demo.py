@@ -128,6 +128,9 @@ def seed(ctx: DemoContext) -> None:
         ignore_conflicts=True,
     )
     _detentions(ctx, school, [i for i in incidents if i.kind == Kind.NEGATIVE], days)
+    from behaviour import demo_oncall
+
+    demo_oncall.seed(ctx, school, days)
 
 
 def _detentions(

@@ -2,6 +2,14 @@
 
 from behaviour.models.detentions import Detention, DetentionSession, DetentionType
 from behaviour.models.incidents import BehaviourType, Incident, Kind, Severity
+from behaviour.models.oncall import (
+    IsolationPlace,
+    IsolationSession,
+    OnCallMember,
+    OnCallPolicy,
+    OnCallRequest,
+    Removal,
+)
 from behaviour.models.policy import DEFAULT_MILESTONES, BehaviourSettings
 from behaviour.models.rewards import House, HouseMember, MilestoneAward
 
@@ -15,6 +23,12 @@ __all__ = [
     "House",
     "HouseMember",
     "Incident",
+    "IsolationPlace",
+    "IsolationSession",
+    "OnCallMember",
+    "OnCallPolicy",
+    "OnCallRequest",
+    "Removal",
     "Kind",
     "MilestoneAward",
     "Severity",
