@@ -25,6 +25,12 @@ urlpatterns: list = [
     path("detentions/sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("detentions/<int:pk>/", views.detention_detail, name="detention-detail"),
     path("detentions/<int:pk>/letter.pdf", views.detention_letter, name="detention-letter"),
+    path("exclusions/", views.exclusion_list, name="exclusion-list"),
+    path("exclusions/notices/", views.notices, name="exclusion-notices"),
+    path("exclusions/code-e/", views.mismatches, name="exclusion-mismatches"),
+    path("exclusions/<int:pk>/", views.exclusion_detail, name="exclusion-detail"),
+    path("exclusions/<int:pk>/letter.pdf", views.exclusion_letter, name="exclusion-letter"),
+    path("learners/<int:pk>/exclusion/", views.exclusion_create, name="exclusion-create"),
     path("rewards/leaderboard/", views.leaderboard, name="leaderboard"),
     path("rewards/certificates/<int:pk>.pdf", views.certificate, name="certificate"),
 ]
