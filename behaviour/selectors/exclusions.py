@@ -406,3 +406,25 @@ def reconciliation_for(scope: Scope, *, learner: Learner | None = None) -> Recon
     ]
     rows.sort(key=lambda m: (m.date, m.session, m.learner.last_name, m.learner.pk))
     return Reconciliation(rows=rows, start=y_start, end=last)
+
+
+@dataclass
+class LetterDates:
+    return_on: dt.date | None  # the first school day back (suspensions)
+    day_six: dt.date | None  # the sixth school day (suspensions over five days)
+
+
+def letter_dates(exclusion: Exclusion) -> LetterDates:
+    """The dates the parents' letter gives: one calendar query."""
+    if exclusion.is_permanent or not exclusion.sessions:
+        return LetterDates(None, None)
+    calendar = calendar_for(exclusion.school_id, exclusion.start_date, exclusion.sessions + 2)
+    covered = sessions_of(
+        calendar, exclusion.start_date, exclusion.start_session, exclusion.sessions + 1
+    )
+    return_on = covered[-1][0] if len(covered) > exclusion.sessions else None
+    day_six = None
+    if exclusion.needs_day_six:
+        index = 2 * rules.DAY_SIX_AFTER_DAYS
+        day_six = covered[index][0] if len(covered) > index else None
+    return LetterDates(return_on, day_six)

@@ -200,6 +200,7 @@ def exclusion_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "recipient": recipient,
             "warnings": warnings,
             "day_six": rules.DAY_SIX_AFTER_DAYS,
+            "dates": selectors.letter_dates(exclusion),
             "today": timezone.localdate(),
             "printed_by": scope.user,
         },
