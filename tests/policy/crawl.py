@@ -158,6 +158,11 @@ ROUTES = [
     Route("attendance:learner", _learners),
     # Behaviour: separate from safeguarding; its learner page is tried for every learner.
     Route("behaviour:learner", _learners),
+    # Suspensions: the lists and the record form for every learner (never concern content).
+    Route("behaviour:exclusion-list"),
+    Route("behaviour:exclusion-notices"),
+    Route("behaviour:exclusion-mismatches"),
+    Route("behaviour:exclusion-create", _learners),
     # Alternative provision: its learner pages are tried for every learner.
     Route("provision:learner", _learners),
     Route("provision:where", _learners),
@@ -379,6 +384,8 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "behaviour:detention-letter": "detention letter PDF (no concern content)",
     "behaviour:leaderboard": "positive points totals",
     "behaviour:certificate": "a milestone certificate PDF",
+    "behaviour:exclusion-detail": "one suspension: DfE reason, dates, notices (no concern content)",
+    "behaviour:exclusion-letter": "suspension letter PDF (no concern content)",
     "retention:home": "links to the retention queues, holds, disposals and rules",
     "retention:rules": "retention rules per record type: periods and their sources",
     "retention:rule-edit": "form: a record type's retention period",
