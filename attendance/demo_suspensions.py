@@ -23,7 +23,7 @@ PERMANENT_RUN = 3  # school days of E up to today: a permanent exclusion pending
 
 def seed_suspension_marks(rng: random.Random, school: School, days: list[dt.date]) -> int:
     """Overwrite the chosen learners' marks with E on their runs; returns how many sessions."""
-    if len(days) < 60:
+    if len(days) < 20:  # too early in the year for a story
         return 0
     learners = list(
         Learner.objects.filter(school=school, on_roll_until__isnull=True)
@@ -37,6 +37,8 @@ def seed_suspension_marks(rng: random.Random, school: School, days: list[dt.date
     chosen = [year9[0], year9[0], *rng.sample(others, 3)]
     changed = 0
     for learner_id, (length, ends_before) in zip(chosen, RUNS, strict=True):
+        # Early in the year the older runs move closer to today.
+        ends_before = min(ends_before, len(days) - length - 1)
         end = len(days) - 1 - ends_before
         changed += _mark_e(school, learner_id, days[end - length + 1 : end + 1])
     permanent = year9[1]
