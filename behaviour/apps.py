@@ -9,9 +9,9 @@ class BehaviourConfig(AppConfig):
         from behaviour import retention
 
         retention.register()  # its record types for retention review (pastoral/retention)
-        from behaviour import exclusion_reminders  # noqa: F401  (registers its reminder kinds)
         from django.db.models.signals import post_save
 
+        from behaviour import exclusion_reminders  # noqa: F401  (registers its reminder kinds)
         from behaviour.access import can_log
         from behaviour.services.defaults import school_created
         from pastoral import nav

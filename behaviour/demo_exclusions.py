@@ -72,9 +72,7 @@ def seed(ctx: DemoContext) -> None:
                         else ""
                     ),
                     notes="Decided after the investigation meeting with the learner and parents.",
-                    reintegration_on=(
-                        None if permanent else calendar.add_school_days(last, 1)
-                    ),
+                    reintegration_on=(None if permanent else calendar.add_school_days(last, 1)),
                     reintegration_with=None if permanent else hoy,
                     recorded_by=hoy,
                 )

@@ -46,9 +46,7 @@ class ExclusionForm(forms.Form):
     acknowledge_restriction = forms.BooleanField(
         label="I have read the contact restriction on the person chosen", required=False
     )
-    notes = forms.CharField(
-        label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(
         self,

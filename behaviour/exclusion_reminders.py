@@ -99,6 +99,4 @@ def _scoped_notices(scope: Scope) -> Any:
 
 
 register_scoped("behaviour.exclusion", _scoped_exclusions)
-register_scoped(
-    "behaviour.exclusion_notice", _scoped_notices, learner_path="exclusion__learner"
-)
+register_scoped("behaviour.exclusion_notice", _scoped_notices, learner_path="exclusion__learner")

@@ -31,7 +31,10 @@ REASONS: list[tuple[str, str]] = [
     ("TH", "Theft"),
     ("PD", "Persistent disruptive behaviour"),
     ("MT", "Inappropriate use of social media or online technology"),
-    ("WP", "Wilful and repeated transgression of protective measures in place to protect public health"),
+    (
+        "WP",
+        "Wilful and repeated transgression of protective measures in place to protect public health",
+    ),
     ("OT", "Other"),
 ]
 REASON_LABELS = dict(REASONS)

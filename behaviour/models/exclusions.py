@@ -3,7 +3,6 @@ school's thresholds (DfE defaults in behaviour/exclusion_rules.py)."""
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError

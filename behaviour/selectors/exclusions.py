@@ -356,16 +356,16 @@ def reconciliation_for(scope: Scope, *, learner: Learner | None = None) -> Recon
                 ex.start_date, permanent_from.get(ex.learner_id, ex.start_date)
             )
             continue
-        for day, session in sessions_of(calendar, ex.start_date, ex.start_session, ex.sessions or 0):
+        for day, session in sessions_of(
+            calendar, ex.start_date, ex.start_session, ex.sessions or 0
+        ):
             expected[(ex.learner_id, day, session)] = ex
     if learner is not None:
         ids: list[int] | None = [learner.pk]
     elif scope.roles & WHOLE_SCHOOL_ROLES:
         ids = None
     else:
-        ids = list(
-            Learner.objects.filter(exclusion_reach(scope)).values_list("pk", flat=True)
-        )
+        ids = list(Learner.objects.filter(exclusion_reach(scope)).values_list("pk", flat=True))
     last = max([y_end, *(k[1] for k in expected)])
     e_marks = providers.marks_between(
         school_id, y_start, last, learner_ids=ids, code=rules.ATTENDANCE_CODE

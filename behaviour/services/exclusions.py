@@ -113,7 +113,9 @@ def exclusion_record(
     if any(i.learner_id != learner.pk for i in chosen):
         raise ValidationError({"incidents": "Link only this learner's incidents."})
     if letter_to is not None and letter_to.learner_id != learner.pk:
-        raise ValidationError({"letter_to": "That person is not a parent or carer of this learner."})
+        raise ValidationError(
+            {"letter_to": "That person is not a parent or carer of this learner."}
+        )
     require_acknowledged(
         letter_to,
         acknowledge_restriction,
@@ -207,7 +209,9 @@ def notice_mark_sent(
     if notice.school_id != scope.school.pk:
         raise ValidationError("Choose one of the school's notices.")
     if notice.sent_on is not None:
-        raise ValidationError({"sent_on": f"Already recorded as sent on {notice.sent_on:%d/%m/%Y}."})
+        raise ValidationError(
+            {"sent_on": f"Already recorded as sent on {notice.sent_on:%d/%m/%Y}."}
+        )
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": "The date it was sent cannot be in the future."})
     if sent_on < notice.exclusion.start_date - dt.timedelta(days=30):

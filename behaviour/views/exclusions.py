@@ -207,9 +207,7 @@ def exclusion_letter(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(pdf.content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="exclusion-{exclusion.reference}.pdf"'
-    audit.viewed(
-        scope, exclusion, action="behaviour.exclusion_letter.viewed", learners=[learner]
-    )
+    audit.viewed(scope, exclusion, action="behaviour.exclusion_letter.viewed", learners=[learner])
     return response
 
 

@@ -15,10 +15,9 @@ from django.utils import timezone
 from attendance.models import Mark
 from behaviour import services
 from behaviour.exclusion_reminders import reintegration_meetings_due
-from behaviour.models import Exclusion, ExclusionNotice
+from behaviour.models import Exclusion
 from pastoral.access import scope_for
-from pastoral.models import AuditEvent
-from pastoral.models import Contact, Learner
+from pastoral.models import AuditEvent, Contact, Learner
 from pastoral.notifications import services as notifications
 from pastoral.notifications.models import Notification
 from tests.behaviour.conftest import pdf_text
@@ -184,7 +183,10 @@ def test_notices_due_are_marked_sent_with_who_and_when(world: Any, client: Any) 
     refused = client.post(url, {"notice": notice.pk, "sent_on": tomorrow})
     assert refused.status_code == 422 and "cannot be in the future" in refused.text
     today = timezone.localdate().isoformat()
-    assert client.post(url, {"notice": notice.pk, "sent_on": today, "note": "LA portal"}).status_code == 302
+    assert (
+        client.post(url, {"notice": notice.pk, "sent_on": today, "note": "LA portal"}).status_code
+        == 302
+    )
     notice.refresh_from_db()
     assert notice.sent_on == timezone.localdate() and notice.sent_by == world.user("senco")
     assert "Local authority told about" in client.get(url).text  # the message, once
@@ -210,11 +212,19 @@ def test_code_e_is_reconciled_with_the_suspension_days(world: Any, client: Any) 
     day2 = school_day(world.school.pk, n=2)
     _record(world, start_date=day1, sessions=4)
     for session in ("AM", "PM"):
-        Mark.objects.create(school=world.school, learner=world.learner9, date=day1, session=session, code="E")
-    Mark.objects.create(school=world.school, learner=world.learner9, date=day2, session="AM", code="E")
-    Mark.objects.create(school=world.school, learner=world.learner9, date=day2, session="PM", code="/")
+        Mark.objects.create(
+            school=world.school, learner=world.learner9, date=day1, session=session, code="E"
+        )
+    Mark.objects.create(
+        school=world.school, learner=world.learner9, date=day2, session="AM", code="E"
+    )
+    Mark.objects.create(
+        school=world.school, learner=world.learner9, date=day2, session="PM", code="/"
+    )
     # An E with no suspension behind it.
-    Mark.objects.create(school=world.school, learner=world.learner10, date=day1, session="AM", code="E")
+    Mark.objects.create(
+        school=world.school, learner=world.learner10, date=day1, session="AM", code="E"
+    )
     sign_in(client, world.user("senco"))
     page = client.get(reverse("behaviour:exclusion-mismatches"))
     assert "but marked /" in page.text
@@ -235,7 +245,10 @@ def test_the_reintegration_meeting_is_reminded_once(world: Any, client: Any) -> 
     url = reverse("behaviour:exclusion-detail", args=[found.pk])
     past = client.post(url, {"on": "2020-01-06", "with_user": world.user("hoy").pk})
     assert past.status_code == 422 and "cannot be before" in past.text
-    assert client.post(url, {"on": on.isoformat(), "with_user": world.user("hoy").pk}).status_code == 302
+    assert (
+        client.post(url, {"on": on.isoformat(), "with_user": world.user("hoy").pk}).status_code
+        == 302
+    )
     day_before = school_day(world.school.pk, n=2)
     assert list(reintegration_meetings_due(world.school, timezone.localdate())) == []
     dues = list(reintegration_meetings_due(world.school, day_before))
@@ -251,9 +264,7 @@ def test_the_reintegration_meeting_is_reminded_once(world: Any, client: Any) -> 
     )
 
 
-def test_staff_tutors_and_the_administrator_never_see_a_suspension(
-    world: Any, client: Any
-) -> None:
+def test_staff_tutors_and_the_administrator_never_see_a_suspension(world: Any, client: Any) -> None:
     found = exclusion(world.learner9, world.user("dsl"))
     group = world.learner9.reg_group
     group.tutor = world.user("staff")
@@ -275,7 +286,11 @@ def test_the_list_pages_take_a_pinned_number_of_queries(
     world: Any, client: Any, django_assert_num_queries: Any, name: str
 ) -> None:
     sign_in(client, world.user("dsl"))
-    for learner in [world.learner9, world.learner10, *LearnerFactory.create_batch(6, year_group=world.year9)]:
+    for learner in [
+        world.learner9,
+        world.learner10,
+        *LearnerFactory.create_batch(6, year_group=world.year9),
+    ]:
         exclusion(learner, world.user("dsl"))
     url = reverse(f"behaviour:{name}")
     client.get(url)  # the standing is cached after the first request
