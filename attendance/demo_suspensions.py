@@ -17,7 +17,7 @@ from pastoral.models import Learner, School
 
 # (school days of E, how many school days before today it ends): a Year 9
 # learner gets two in one term (over 5 days: the governors' flag).
-RUNS = [(2, 12), (3, 4), (1, 30), (2, 20), (6, 40)]
+RUNS = [(3, 12), (3, 4), (1, 30), (2, 20), (6, 40)]
 PERMANENT_RUN = 3  # school days of E up to today: a permanent exclusion pending review
 
 
@@ -34,14 +34,15 @@ def seed_suspension_marks(rng: random.Random, school: School, days: list[dt.date
     others = [pk for pk, number in learners if number != 9]
     if len(year9) < 2 or len(others) < 4:
         return 0
-    chosen = [year9[0], year9[0], *rng.sample(others, 3)]
+    # The last of Year 9 by id: the first ones are the provision demo's AP learners.
+    chosen = [year9[-1], year9[-1], *rng.sample(others, 3)]
     changed = 0
     for learner_id, (length, ends_before) in zip(chosen, RUNS, strict=True):
         # Early in the year the older runs move closer to today.
         ends_before = min(ends_before, len(days) - length - 1)
         end = len(days) - 1 - ends_before
         changed += _mark_e(school, learner_id, days[end - length + 1 : end + 1])
-    permanent = year9[1]
+    permanent = year9[-2]
     changed += _mark_e(school, permanent, days[-PERMANENT_RUN:])
     return changed
 
