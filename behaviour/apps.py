@@ -14,6 +14,7 @@ class BehaviourConfig(AppConfig):
         notices_oncall.register()  # removal alerts in the notification centre
         from django.db.models.signals import post_save
 
+        from behaviour import exclusion_reminders  # noqa: F401  (registers its reminder kinds)
         from behaviour.access import can_log
         from behaviour.services.defaults import school_created
         from pastoral import nav

@@ -1,6 +1,7 @@
 """Behaviour models, one module per part (incidents, detentions, on-call, exclusions)."""
 
 from behaviour.models.detentions import Detention, DetentionSession, DetentionType
+from behaviour.models.exclusions import Exclusion, ExclusionNotice, ExclusionPolicy
 from behaviour.models.incidents import BehaviourType, Incident, Kind, Severity
 from behaviour.models.oncall import (
     IsolationPlace,
@@ -20,6 +21,9 @@ __all__ = [
     "Detention",
     "DetentionSession",
     "DetentionType",
+    "Exclusion",
+    "ExclusionNotice",
+    "ExclusionPolicy",
     "House",
     "HouseMember",
     "Incident",

@@ -158,6 +158,11 @@ ROUTES = [
     Route("attendance:learner", _learners),
     # Behaviour: separate from safeguarding; its learner page is tried for every learner.
     Route("behaviour:learner", _learners),
+    # Suspensions: the lists and the record form for every learner (never concern content).
+    Route("behaviour:exclusion-list"),
+    Route("behaviour:exclusion-notices"),
+    Route("behaviour:exclusion-mismatches"),
+    Route("behaviour:exclusion-create", _learners),
     # Alternative provision: its learner pages are tried for every learner.
     Route("provision:learner", _learners),
     Route("provision:where", _learners),
@@ -399,6 +404,8 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "behaviour:learner-removal": "form to record a removal from class",
     "behaviour:isolation": "isolation sessions (date, room, supervisor)",
     "behaviour:isolation-session": "an isolation list and register (learners, reasons)",
+    "behaviour:exclusion-detail": "one suspension: DfE reason, dates, notices (no concern content)",
+    "behaviour:exclusion-letter": "suspension letter PDF (no concern content)",
     "retention:home": "links to the retention queues, holds, disposals and rules",
     "retention:rules": "retention rules per record type: periods and their sources",
     "retention:rule-edit": "form: a record type's retention period",
