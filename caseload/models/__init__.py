@@ -39,3 +39,6 @@ __all__ = [
     "Target",
     "TargetProgress",
 ]
+from caseload.models.send import EhcpReview, ReviewStep, SendSettings, SenRecord  # noqa: E402
+
+__all__ += ["EhcpReview", "ReviewStep", "SendSettings", "SenRecord"]
