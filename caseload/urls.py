@@ -1,6 +1,7 @@
 from django.urls import path
 
 from caseload import views
+from caseload.views import send as send_views
 
 app_name = "caseload"
 urlpatterns = [
@@ -30,4 +31,10 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
     path("actions/<int:pk>/done/", views.action_done, name="action-done"),
     path("needs/", views.need_list, name="need-list"),
+    path("send/", send_views.send_queue, name="send-queue"),
+    path("send/settings/", send_views.send_settings, name="send-settings"),
+    path("send/<int:pk>/reviews/new/", send_views.ehcp_review_create, name="ehcp-review-create"),
+    path("send/steps/<int:pk>/done/", send_views.review_step_done, name="review-step-done"),
+    path("learners/<int:pk>/send/", send_views.sen_record, name="sen-record"),
+    path("learners/<int:pk>/send/edit/", send_views.sen_record_edit, name="sen-record-edit"),
 ]
