@@ -219,6 +219,14 @@ class ReviewStep(models.Model):
         return self.get_kind_display()
 
 
+# What the queue says is to be done next, for each step not yet done.
+NEXT_STEP = {
+    ReviewStep.Kind.ADVICE: "Request advice and information",
+    ReviewStep.Kind.MEETING: "Hold the review meeting",
+    ReviewStep.Kind.REPORT: "Send the school's review report",
+    ReviewStep.Kind.DECISION: "Local authority's decision due",
+}
+
 STEP_OFFSETS = [
     (ReviewStep.Kind.ADVICE, -ADVICE_DAYS_BEFORE),
     (ReviewStep.Kind.MEETING, 0),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from caseload.models import Plan
 from caseload.models.sar import add_months
 from caseload.models.send import (
+    NEXT_STEP,
     STEP_OFFSETS,
     EhcpReview,
     ReviewStep,
@@ -74,7 +75,7 @@ def _refresh_next(record: SenRecord, learner: Learner) -> None:
             .first()
         )
     if step is not None:
-        record.next_step, record.next_due = step.get_kind_display(), step.due_on
+        record.next_step, record.next_due = NEXT_STEP[step.kind], step.due_on
     elif (due := review_due_by(record, learner)) is not None:
         record.next_step, record.next_due = "Annual review due", due
     else:

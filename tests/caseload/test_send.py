@@ -158,7 +158,7 @@ def test_scheduling_the_review_dates_each_step_from_the_meeting(world: Any) -> N
     }
     record.refresh_from_db()
     assert (record.next_step, record.next_due) == (
-        "Advice and information requested",
+        "Request advice and information",
         meeting - dt.timedelta(days=14),
     )
     assert not review.is_late
@@ -267,7 +267,7 @@ def test_the_queue_is_sorted_by_date_with_overdue_steps_first(world: Any, client
         world.learner10.display_name
     )
     assert first < second
-    assert "Advice and information requested" in page and "overdue" in page
+    assert "Request advice and information" in page and "overdue" in page
     assert soon.next_step == "Annual review due"
 
 
