@@ -74,9 +74,9 @@ def test_the_senco_records_an_ehc_plan_and_runs_the_annual_review(
         assert _uk(due) in row.inner_text()
     assert _axe(page) == {}
 
-    page.get_by_role("button", name="Mark done: Advice and information requested").click()
-    page.wait_for_load_state()
     advice_row = page.get_by_role("row").filter(has_text="Advice and information requested")
+    advice_row.get_by_role("button", name="Mark done").click()
+    page.get_by_text("Marked done: Advice and information requested.").wait_for()
     assert f"{_uk(today)} by {world.user('senco').full_name}" in advice_row.inner_text()
     assert review.steps.get(kind="advice").done_by == world.user("senco")
 
