@@ -32,12 +32,11 @@ class SenRecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, plans: Any, terms: Terms, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plans"].queryset = plans
-        self.fields["plans"].required = False
-        self.fields["plans"].help_text = (
-            "The assess-plan-do-review plans that carry this record's targets."
-        )
-        self.fields["plans"].label_from_instance = lambda p: f"{p} from {p.start:%d %b %Y}"
+        linked = self.fields["plans"]
+        linked.queryset = plans
+        linked.required = False
+        linked.help_text = "The assess-plan-do-review plans that carry this record's targets."
+        linked.label_from_instance = lambda p: f"{p} from {p.start:%-d %b %Y}"
         self.fields["status"].choices = [
             (SenRecord.Status.SUPPORT, terms.support),
             (SenRecord.Status.EHCP, terms.ehcp_long),
@@ -46,8 +45,9 @@ class SenRecordForm(forms.ModelForm):
         self.fields["secondary_need"].choices = [("", "None recorded")] + list(
             self.fields["primary_need"].choices
         )[1:]
-        self.fields["ehcp_issued_on"].label = f"Date the {terms.ehcp} was issued"
-        self.fields["ehcp_issued_on"].help_text = (
+        issued = self.fields["ehcp_issued_on"]
+        issued.label = f"Date the {terms.ehcp} was issued"
+        issued.help_text = (
             f"Needed for an {terms.ehcp}: the first annual review is due within 12 months."
         )
 

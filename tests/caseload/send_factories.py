@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from caseload.models.send import STEP_OFFSETS, EhcpReview, ReviewStep, SenRecord
 from caseload.models.sar import add_months
+from caseload.models.send import STEP_OFFSETS, EhcpReview, ReviewStep, SenRecord
 
 
 def make_sen_record(

@@ -122,9 +122,7 @@ def test_another_learners_plan_cannot_be_linked(world: Any) -> None:
     assert not SenRecord.objects.exists()
 
 
-def test_a_key_worker_sees_their_learners_record_and_not_anothers(
-    world: Any, client: Any
-) -> None:
+def test_a_key_worker_sees_their_learners_record_and_not_anothers(world: Any, client: Any) -> None:
     make_sen_record(world.learner9)
     make_sen_record(world.learner10)
     sign_in(client, world.user("support"))
@@ -198,9 +196,7 @@ def test_marking_steps_done_records_who_and_moves_the_clock(world: Any, client: 
     # The meeting slipped a day: the report and decision deadlines follow it.
     held = meeting - dt.timedelta(days=1)
     scope = _senco(world)
-    services.review_step_complete(
-        scope=scope, step=review.steps.get(kind="meeting"), done_on=held
-    )
+    services.review_step_complete(scope=scope, step=review.steps.get(kind="meeting"), done_on=held)
     assert review.steps.get(kind="report").due_on == held + dt.timedelta(days=14)
     assert review.steps.get(kind="decision").due_on == held + dt.timedelta(days=28)
     for kind in ("report", "decision"):
@@ -263,8 +259,9 @@ def test_the_queue_is_sorted_by_date_with_overdue_steps_first(world: Any, client
     assert review.is_late
     sign_in(client, world.user("senco"))
     page = client.get(reverse("caseload:send-queue")).text
-    first, second = page.index(world.learner9.display_name), page.index(
-        world.learner10.display_name
+    first, second = (
+        page.index(world.learner9.display_name),
+        page.index(world.learner10.display_name),
     )
     assert first < second
     assert "Request advice and information" in page and "overdue" in page

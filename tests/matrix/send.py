@@ -52,26 +52,18 @@ CASES = [
     Case("caseload:sen-record", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("learner9")),
     Case("caseload:sen-record", "outside", only(**WHOLE), setup=_setup, kwargs=pk("learner10")),
     Case("caseload:sen-record", OTHER, every(404), setup=_setup, kwargs=pk("other_learner")),
-    Case("caseload:sen-record-edit", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("learner9")),
+    Case(
+        "caseload:sen-record-edit", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("learner9")
+    ),
     Case(
         "caseload:sen-record-edit", "outside", only(**WHOLE), setup=_setup, kwargs=pk("learner10")
     ),
-    Case(
-        "caseload:sen-record-edit", OTHER, every(404), setup=_setup, kwargs=pk("other_learner")
-    ),
-    Case(
-        "caseload:ehcp-review-create", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("sen9")
-    ),
-    Case(
-        "caseload:ehcp-review-create", "outside", only(**WHOLE), setup=_setup, kwargs=pk("sen10")
-    ),
+    Case("caseload:sen-record-edit", OTHER, every(404), setup=_setup, kwargs=pk("other_learner")),
+    Case("caseload:ehcp-review-create", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("sen9")),
+    Case("caseload:ehcp-review-create", "outside", only(**WHOLE), setup=_setup, kwargs=pk("sen10")),
     Case("caseload:ehcp-review-create", OTHER, every(404), setup=_setup, kwargs=pk("other_sen")),
-    Case(
-        "caseload:review-step-done", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("step9")
-    ),
-    Case(
-        "caseload:review-step-done", "outside", only(**WHOLE), setup=_setup, kwargs=pk("step10")
-    ),
+    Case("caseload:review-step-done", "own", only(**CASE_ROLES), setup=_setup, kwargs=pk("step9")),
+    Case("caseload:review-step-done", "outside", only(**WHOLE), setup=_setup, kwargs=pk("step10")),
     Case(
         "caseload:review-step-done",
         "mark outside",
