@@ -2,6 +2,7 @@ from django.urls import path
 
 from caseload import views
 from caseload.views import send as send_views
+from caseload.views.plan_incidents import plan_incidents_page
 
 app_name = "caseload"
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("plans/<int:pk>/review/", views.plan_review, name="plan-review"),
     path("plans/<int:pk>/versions/<int:number>/", views.plan_version, name="plan-version"),
     path("plans/<int:pk>/diff/", views.plan_diff, name="plan-diff"),
+    path("plans/<int:pk>/incidents/", plan_incidents_page, name="plan-incidents"),
     path("groups/", views.intervention_list, name="intervention-list"),
     path("groups/new/", views.intervention_create, name="intervention-create"),
     path("groups/<int:pk>/", views.intervention_detail, name="intervention-detail"),

@@ -334,6 +334,7 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "caseload:ehcp-review-create": "form: the date of an EHCP annual review meeting",
     "caseload:review-step-done": "form/POST: marks an EHCP review step done",
     "caseload:send-settings": "the school's SEND labels (England or Wales)",
+    "caseload:plan-incidents": "behaviour incidents behind a plan (behaviour never sees concerns)",
     "attendance:target-create": "attendance target form",
     "attendance:intervention-create": "attendance intervention form",
     "attendance:return-plan-create": "return-to-school plan form",
