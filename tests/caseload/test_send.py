@@ -364,3 +364,15 @@ def test_the_selector_reads_a_record_with_its_reviews_in_fixed_queries(
         assert len(got.plans.all()) == 2
         assert [len(r.steps.all()) for r in got.reviews.all()] == [4]
     assert Plan.objects.count() == 2 and ReviewStep.objects.count() == 4
+
+
+def test_sen_records_are_held_and_disposed_with_the_sen_files(world: Any) -> None:
+    from caseload.retention import sen_dispose, sen_holdings
+
+    record = _ehcp(world)
+    make_review(record)
+    held = sen_holdings(world.school.pk, [world.learner9.pk])
+    assert held[world.learner9.pk].count == 1
+    disposed = sen_dispose(_senco(world), world.learner9)
+    assert disposed.count == 1
+    assert not SenRecord.objects.exists() and not ReviewStep.objects.exists()
