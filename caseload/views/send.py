@@ -84,6 +84,9 @@ def sen_record(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": selectors.send_terms(scope.school),
         "today": timezone.localdate(),
         "can_edit": scope.can(Cap.MANAGE_PLANS),
+        # From the prefetched steps: a new review waits for the open one.
+        "review_open": record is not None
+        and any(s.done_on is None for r in record.reviews.all() for s in r.steps.all()),
     }
     response = render(request, "caseload/sen_record.html", context)
     audit.viewed(scope, record or learner, action="caseload.sen_record.viewed", learners=[learner])

@@ -376,3 +376,14 @@ def test_sen_records_are_held_and_disposed_with_the_sen_files(world: Any) -> Non
     disposed = sen_dispose(_senco(world), world.learner9)
     assert disposed.count == 1
     assert not SenRecord.objects.exists() and not ReviewStep.objects.exists()
+
+
+def test_the_record_page_offers_a_new_review_only_when_none_is_open(
+    world: Any, client: Any
+) -> None:
+    record = _ehcp(world)
+    sign_in(client, world.user("senco"))
+    url = reverse("caseload:sen-record", args=[world.learner9.pk])
+    assert "Schedule the annual review" in client.get(url).text
+    make_review(record)
+    assert "Schedule the annual review" not in client.get(url).text
