@@ -34,6 +34,13 @@ class Ctx:
         self.year9 = YearGroup.objects.get(school=self.school, number=9)
         self._cache: dict[str, Any] = {}
 
+    @classmethod
+    def of(cls, school: Any, users: dict[str, Any], year9: Any) -> Ctx:
+        """A context over any school (the floors' test builds a small one)."""
+        ctx = cls.__new__(cls)
+        ctx.school, ctx.users, ctx.year9, ctx._cache = school, users, year9, {}
+        return ctx
+
     def value(self, sql: str, params: dict[str, Any] | None = None) -> Any:
         """The first column of the first row of a raw query (cached per run)."""
         key = f"{sql}|{sorted((params or {}).items())}"
