@@ -161,7 +161,7 @@ ORDER BY s.name, s.id
 # The directory (staff): one page of 50 learners, name as shown, UPN, year and
 # reg group, plus the total for the paginator. Staff see no flags.
 _DIRECTORY_SQL = f"""
-SELECT l.id, {_LAST} AS last_name, {_FIRST} AS first_name, l.upn, y.name, r.name,
+SELECT l.id, {_LAST} AS last_name, {_FIRST} AS first_name, l.upn, y.name AS year, r.name AS reg,
        (SELECT count(*) FROM pastoral_learner c WHERE c.school_id = %(school)s) AS total
 FROM pastoral_learner l
 JOIN pastoral_yeargroup y ON y.id = l.year_group_id
@@ -174,7 +174,7 @@ LIMIT 50
 # The SENCO's filtered directory: the same columns plus the flags the SENCO
 # sees (every learner of the school is in a SENCO's case scope).
 _FILTERED_SQL = f"""
-SELECT l.id, {_LAST} AS last_name, {_FIRST} AS first_name, l.upn, y.name, r.name,
+SELECT l.id, {_LAST} AS last_name, {_FIRST} AS first_name, l.upn, y.name AS year, r.name AS reg,
        l.sen_status, l.pupil_premium, l.eal, l.looked_after, l.cp_status,
        (SELECT count(*) FROM pastoral_learner c
         WHERE c.school_id = %(school)s AND c.year_group_id = %(year)s AND c.pupil_premium) AS total
@@ -188,7 +188,7 @@ LIMIT 50
 
 # The quick search: the first 10 matches, name as shown, year, reg group, UPN.
 _SEARCH_SQL = f"""
-SELECT l.id, {_FIRST} || ' ' || {_LAST} AS display_name, y.name, r.name, l.upn
+SELECT l.id, {_FIRST} || ' ' || {_LAST} AS display_name, y.name AS year, r.name AS reg, l.upn
 FROM pastoral_learner l
 JOIN pastoral_yeargroup y ON y.id = l.year_group_id
 LEFT JOIN pastoral_reggroup r ON r.id = l.reg_group_id
@@ -201,7 +201,7 @@ LIMIT 10
 # A member of staff has no case scope, so no case links and no parents.
 _DETAIL_SQL = f"""
 SELECT l.id, {_FIRST} || ' ' || {_LAST} AS display_name, l.legal_first_name,
-       l.legal_last_name, y.name, r.name, l.upn
+       l.legal_last_name, y.name AS year, r.name AS reg, l.upn
 FROM pastoral_learner l
 JOIN pastoral_yeargroup y ON y.id = l.year_group_id
 LEFT JOIN pastoral_reggroup r ON r.id = l.reg_group_id

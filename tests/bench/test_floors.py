@@ -110,7 +110,7 @@ def _build(world: Any) -> Ctx:
     # due and overdue; ten about the first learner with entries, actions and a
     # correction for the chronology.
     concerns = []
-    for i in range(32):
+    for i in range(40):
         about = [first] if i < 10 else [learners[3 + i % 30], learners[40 + i % 20]]
         concern = log_concern(
             world,
@@ -161,7 +161,7 @@ def _build(world: Any) -> Ctx:
                 for session in ("AM", "PM"):
                     recent = day > today - dt.timedelta(weeks=4)
                     if n % 6 == 0:
-                        code = "O" if k % 3 == 0 else "/"
+                        code = "O" if k % 3 else "/"
                     elif n % 6 == 1:
                         code = "I" if recent and k % 2 else "/"
                     elif n % 6 == 2:
@@ -187,6 +187,7 @@ def _build(world: Any) -> Ctx:
             school=school,
             learner=learner,
             target_percent=percent,
+            baseline_percent=85,
             start=today - dt.timedelta(weeks=3),
             review_date=today + dt.timedelta(weeks=3),
             owner=hoy,
@@ -277,7 +278,7 @@ def _directory(response: Any, floor: list[list[dict]], *, flags: bool) -> None:
     assert [r["id"] for r in rows] == [x.pk for x in shown]
     for r, x in zip(rows, shown, strict=True):
         assert (r["last_name"], r["first_name"], r["upn"]) == (x.last_name, x.first_name, x.upn)
-        assert list(r.values())[4:6] == [x.year_group.name, x.reg_group.name if x.reg_group else None]
+        assert (r["year"], r["reg"]) == (x.year_group.name, x.reg_group.name if x.reg_group else None)
         if flags:
             assert x.in_case_scope
             assert (r["sen_status"], r["pupil_premium"], r["eal"]) == (
@@ -348,7 +349,6 @@ def check_board(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
     learners, workers = floor
     page = response.context["page"]
     _casework_rows(learners, list(page.object_list), page)
-    assert {RAG_OF_URGENCY[r["urgency"]] for r in learners} >= {"red", "amber"}
     summary = response.context["summary"]
     assert len(summary) >= 3
     assert [
