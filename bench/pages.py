@@ -473,21 +473,23 @@ GROUP BY c.id ORDER BY c.occurred_at DESC, c.id DESC LIMIT 5
 """,
     """
 WITH visible AS (
-  SELECT c.id, c.occurred_at, c.description,
-         c.level = 'pastoral' OR EXISTS (
-           SELECT 1 FROM safeguarding_concernshare sh WHERE sh.concern_id = c.id
-             AND sh.user_id = %(user)s AND sh.withdrawn_at IS NULL
-             AND (sh.expires_at IS NULL OR sh.expires_at > now())) AS full_access
-  FROM safeguarding_concern c
-  JOIN safeguarding_concernlearner cl ON cl.concern_id = c.id AND cl.learner_id = %(learner)s
-  WHERE c.school_id = %(school)s
+  SELECT * FROM (
+    SELECT c.id, c.occurred_at, c.description, c.author_id,
+           c.level = 'pastoral' OR EXISTS (
+             SELECT 1 FROM safeguarding_concernshare sh WHERE sh.concern_id = c.id
+               AND sh.user_id = %(user)s AND sh.withdrawn_at IS NULL
+               AND (sh.expires_at IS NULL OR sh.expires_at > now())) AS full_access
+    FROM safeguarding_concern c
+    JOIN safeguarding_concernlearner cl ON cl.concern_id = c.id AND cl.learner_id = %(learner)s
+    WHERE c.school_id = %(school)s
+  ) x WHERE full_access OR author_id = %(user)s
 )
 SELECT * FROM (
   SELECT c."when" AS at, 'contact' AS kind, c.kind AS title, c.id AS ref,
          left(c.summary, 200) AS detail
   FROM caseload_contactlog c WHERE c.learner_id = %(learner)s
   UNION ALL
-  SELECT se.date + time '09:00', 'session', i.name || ': ' || m.status, se.id, ''
+  SELECT (se.date + time '09:00') AT TIME ZONE %(tz)s, 'session', i.name || ': ' || m.status, se.id, ''
   FROM caseload_mark m JOIN caseload_session se ON se.id = m.session_id
   JOIN caseload_intervention i ON i.id = se.intervention_id
   WHERE m.learner_id = %(learner)s
@@ -496,7 +498,7 @@ SELECT * FROM (
   FROM caseload_planversion v JOIN caseload_plan p ON p.id = v.plan_id
   WHERE p.learner_id = %(learner)s
   UNION ALL
-  SELECT a.start + time '09:00', 'allocation', a.kind || ': ' || u.full_name, a.id, a.reason
+  SELECT (a.start + time '09:00') AT TIME ZONE %(tz)s, 'allocation', a.kind || ': ' || u.full_name, a.id, a.reason
   FROM caseload_allocation a JOIN pastoral_user u ON u.id = a.worker_id
   WHERE a.learner_id = %(learner)s
   UNION ALL
@@ -509,7 +511,7 @@ SELECT * FROM (
   SELECT e.created_at, 'concern-entry', e.kind, e.concern_id,
          left(coalesce(nullif(e.text, ''), e.reason), 300)
   FROM safeguarding_concernentry e JOIN visible v ON v.id = e.concern_id
-  WHERE v.full_access OR e.author_id = %(user)s
+  WHERE v.full_access OR (e.author_id = %(user)s AND e.kind IN ('follow_up', 'correction'))
   UNION ALL
   SELECT a.created_at, 'concern-action', a.kind, a.concern_id,
          left(coalesce(nullif(a.outcome, ''), a.details), 300)
@@ -523,13 +525,31 @@ SELECT * FROM (
   JOIN visible v ON v.id = inv.concern_id AND v.full_access
   WHERE pa.learner_id = %(learner)s
   UNION ALL
-  SELECT ai.date + time '12:00', 'attendance', ai.kind, ai.id, ai.outcome
+  SELECT coalesce(pa.outcome_at, inv.opened_at), 'investigation-outcome', pa.part,
+         pa.investigation_id, left(pa.outcome, 300)
+  FROM safeguarding_participant pa
+  JOIN safeguarding_investigation inv ON inv.id = pa.investigation_id
+  JOIN visible v ON v.id = inv.concern_id AND v.full_access
+  WHERE pa.learner_id = %(learner)s AND pa.outcome <> ''
+  UNION ALL
+  SELECT d.made_at, 'concern-decision', d.kind, d.concern_id,
+         left(d.decision || ' ' || d.rationale, 300)
+  FROM safeguarding_concerndecision d JOIN visible v ON v.id = d.concern_id
+  WHERE v.full_access
+  UNION ALL
+  SELECT b.occurred_at, 'behaviour', bt.name || ' ' || b.points, b.id, left(b.note, 200)
+  FROM behaviour_incident b JOIN behaviour_behaviourtype bt ON bt.id = b.type_id
+  WHERE b.learner_id = %(learner)s AND EXISTS (
+    SELECT 1 FROM pastoral_learner bl JOIN pastoral_reggroup br ON br.id = bl.reg_group_id
+    WHERE bl.id = %(learner)s AND br.tutor_id = %(user)s)
+  UNION ALL
+  SELECT (ai.date + time '12:00') AT TIME ZONE %(tz)s, 'attendance', ai.kind, ai.id, ai.outcome
   FROM attendance_intervention ai WHERE ai.learner_id = %(learner)s
   UNION ALL
-  SELECT t.start + time '12:00', 'attendance', t.target_percent::text, t.id, ''
+  SELECT (t.start + time '12:00') AT TIME ZONE %(tz)s, 'attendance', t.target_percent::text, t.id, ''
   FROM attendance_target t WHERE t.learner_id = %(learner)s
   UNION ALL
-  SELECT tr.reviewed_on + time '12:00', 'attendance', tr.outcome, tr.id, tr.notes
+  SELECT (tr.reviewed_on + time '12:00') AT TIME ZONE %(tz)s, 'attendance', tr.outcome, tr.id, tr.notes
   FROM attendance_targetreview tr JOIN attendance_target t ON t.id = tr.target_id
   WHERE t.learner_id = %(learner)s
   UNION ALL
@@ -561,6 +581,8 @@ def _profile_params(ctx: Ctx) -> dict[str, Any]:
 
     from django.utils import timezone
 
+    from django.conf import settings
+
     from attendance import codes, selectors
 
     today = timezone.localdate()
@@ -581,6 +603,7 @@ def _profile_params(ctx: Ctx) -> dict[str, Any]:
         "late": list(codes.LATE_CODES),
         "pa_min": selectors.PA_CROSSING_MIN_SESSIONS,
         "pa_pct": codes.PERSISTENT_ABSENCE_PERCENT,
+        "tz": settings.TIME_ZONE,
     }
     return params
 

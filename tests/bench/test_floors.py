@@ -103,6 +103,9 @@ def _build(world: Any) -> Ctx:
             make_contact(learner, days_ago=2 + i, owner=support, due_days=-2 if i % 2 else 5)
         if i % 7 == 3:
             make_contact(learner, days_ago=20 + i)
+    # The profile's learner (the key worker's busiest): more history than a page.
+    for days in range(22):
+        make_contact(learners[6], days_ago=1 + days * 3)
     group = make_group(support, learners[3:9])
     make_session(group, {x: "present" for x in learners[3:9]}, days_ago=3)
 
@@ -138,8 +141,12 @@ def _build(world: Any) -> Ctx:
                     outcome="" if i % 4 else "Mum will call back",
                     recorded_by=dsl,
                 )
+    # About the profile's learner: a pastoral concern the key worker sees, and a
+    # restricted one (not shared with them) that they must not see.
+    log_concern(world, "staff", [learners[6]], description="Crying at lunch, fell out at home.")
+    log_concern(world, "staff", [learners[6]], restricted=True, description="Disclosure at home.")
     author = scope_for(users["support"], school)
-    own = concerns[0]
+    own = concerns[8]  # about the chronology's learner, on its first page
     sg.entry_add_correction(
         scope=author,
         concern=sg_selectors.concern_for(author, own.pk),
@@ -394,7 +401,8 @@ def check_my_caseload(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
 
 
 def check_profile(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
-    learner, allocations, plans, sessions, contacts, actions, parents, *_rest = floor
+    learner, allocations, plans, sessions, contacts, actions, parents, *rest = floor
+    _attendance, concerns, timeline, crossings = rest
     p = response.context["p"]
     assert [r["id"] for r in learner] == [p.learner.pk]
     assert [r["id"] for r in allocations] == [a.pk for a in p.allocations]
@@ -403,6 +411,19 @@ def check_profile(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
     assert [r["session_id"] for r in sessions] == [m.session_id for m in p.sessions]
     assert [r["id"] for r in actions] == [a.pk for a in p.open_actions]
     assert [r["id"] for r in parents] == [c.pk for c in p.parents]
+    assert [r["id"] for r in concerns] == [
+        int(e.url.rstrip("/").rsplit("/", 1)[1]) for e in p.concerns or []
+    ]
+    assert len(p.timeline) > 0
+    # The days attendance crossed into persistent absence join the timeline at noon.
+    noon = dt.time(12, 0, tzinfo=timezone.get_current_timezone())
+    merged = [r["at"] for r in timeline] + [
+        dt.datetime.combine(r["date"], noon) for r in crossings
+    ]
+    assert crossings  # the test school's attendance crosses the line
+    merged.sort(reverse=True)
+    assert merged[: len(p.timeline)] == [e.when for e in p.timeline]
+    assert len(p.timeline) == 25
 
 
 def _concern_rows(response: Any, rows: list[dict]) -> Any:
