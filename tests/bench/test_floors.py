@@ -107,7 +107,7 @@ def _build(world: Any) -> Ctx:
     for days in range(22):
         make_contact(learners[6], days_ago=1 + days * 3)
     group = make_group(support, learners[3:9])
-    make_session(group, {x: "present" for x in learners[3:9]}, days_ago=3)
+    make_session(group, dict.fromkeys(learners[3:9], "present"), days_ago=3)
 
     # Concerns: more than a page, most matching "home", some triaged, restricted,
     # due and overdue; ten about the first learner with entries, actions and a
@@ -268,9 +268,7 @@ def _pct(value: Any) -> float | None:
 def check_home(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
     (rows,) = floor
     context = response.context
-    assert [(r["id"], r["name"]) for r in rows] == [
-        (s.pk, s.name) for s in context["user_schools"]
-    ]
+    assert [(r["id"], r["name"]) for r in rows] == [(s.pk, s.name) for s in context["user_schools"]]
     assert {r["full_name"] for r in rows} == {context["user"].full_name}
     here = next(r for r in rows if r["id"] == context["current_school"].pk)
     assert set(here["roles"].split(",")) | {"staff"} == set(context["scope"].roles)
@@ -285,7 +283,10 @@ def _directory(response: Any, floor: list[list[dict]], *, flags: bool) -> None:
     assert [r["id"] for r in rows] == [x.pk for x in shown]
     for r, x in zip(rows, shown, strict=True):
         assert (r["last_name"], r["first_name"], r["upn"]) == (x.last_name, x.first_name, x.upn)
-        assert (r["year"], r["reg"]) == (x.year_group.name, x.reg_group.name if x.reg_group else None)
+        assert (r["year"], r["reg"]) == (
+            x.year_group.name,
+            x.reg_group.name if x.reg_group else None,
+        )
         if flags:
             assert x.in_case_scope
             assert (r["sen_status"], r["pupil_premium"], r["eal"]) == (
@@ -417,9 +418,7 @@ def check_profile(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
     assert len(p.timeline) > 0
     # The days attendance crossed into persistent absence join the timeline at noon.
     noon = dt.time(12, 0, tzinfo=timezone.get_current_timezone())
-    merged = [r["at"] for r in timeline] + [
-        dt.datetime.combine(r["date"], noon) for r in crossings
-    ]
+    merged = [r["at"] for r in timeline] + [dt.datetime.combine(r["date"], noon) for r in crossings]
     assert crossings  # the test school's attendance crosses the line
     merged.sort(reverse=True)
     assert merged[: len(p.timeline)] == [e.when for e in p.timeline]
