@@ -565,6 +565,9 @@ CHECKS: dict[str, Callable[[Any, list[list[dict]], Ctx], None]] = {
 @pytest.mark.parametrize("page", PAGES, ids=[p.label for p in PAGES])
 def test_the_floor_returns_what_the_page_shows(page: Page, world: Any, client: Any) -> None:
     assert page.label in CHECKS, f"bench page {page.label!r} has no floor check here"
+    # Hand-written statements, not a function returning the ORM's compiled query.
+    statements = page.sql if isinstance(page.sql, list) else [page.sql]
+    assert all(isinstance(sql, str) for sql in statements), page.label
     ctx = _build(world)
     assert Learner.objects.filter(school=ctx.school).count() > 50
     response = _page_response(client, page, ctx)
