@@ -81,3 +81,30 @@ def seed(ctx: Any) -> None:
                     done_by=senco if done and due <= today else None,
                 )
         _refresh_next(record, learner)
+
+
+def seed_plan_incidents(ctx: Any) -> None:
+    """Behaviour plans and PSPs of the demo school linked to up to three of the
+    learner's negative incidents from before the plan started (issue 15)."""
+    from behaviour.models import Incident, Kind
+    from caseload.models import PlanIncident
+
+    school = ctx.demo_school
+    plans = list(
+        Plan.objects.filter(school=school, type__in=[Plan.Type.BEHAVIOUR, Plan.Type.PSP])
+        .order_by("pk")
+        .values_list("pk", "learner_id", "start")
+    )
+    learner_ids = {learner_id for _, learner_id, _ in plans}
+    incidents: dict[int, list[tuple[int, dt.date]]] = {}
+    for pk, learner_id, when in (
+        Incident.objects.filter(school=school, kind=Kind.NEGATIVE, learner_id__in=learner_ids)
+        .order_by("-occurred_at")
+        .values_list("pk", "learner_id", "occurred_at")
+    ):
+        incidents.setdefault(learner_id, []).append((pk, when.date()))
+    links = []
+    for plan_pk, learner_id, start in plans:
+        before = [pk for pk, day in incidents.get(learner_id, []) if day <= start][:3]
+        links += [PlanIncident(plan_id=plan_pk, incident_id=pk) for pk in before]
+    PlanIncident.objects.bulk_create(links, ignore_conflicts=True)

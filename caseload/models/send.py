@@ -53,7 +53,6 @@ NEED_CHOICES = [(code, f"{label} ({code})") for code, (label, _) in NEED_TYPES.i
 # Code of practice 9.166 and 9.178: months between reviews.
 REVIEW_MONTHS = 12
 UNDER_FIVE_REVIEW_MONTHS = 6  # "every three to six months": due at six at the latest
-UNDER_FIVE_EARLIEST_MONTHS = 3
 ADVICE_DAYS_BEFORE = 14  # 9.176: advice requested at least two weeks before
 REPORT_DAYS_AFTER = 14  # 9.176: the report within two weeks of the meeting
 DECISION_DAYS_AFTER = 28  # 9.176: the LA decides within four weeks of the meeting

@@ -387,3 +387,9 @@ def test_the_record_page_offers_a_new_review_only_when_none_is_open(
     assert "Schedule the annual review" in client.get(url).text
     make_review(record)
     assert "Schedule the annual review" not in client.get(url).text
+
+
+def test_the_profile_leads_to_the_sen_record(world: Any, client: Any) -> None:
+    sign_in(client, world.user("hoy"))
+    page = client.get(reverse("caseload:profile", args=[world.learner9.pk])).text
+    assert reverse("caseload:sen-record", args=[world.learner9.pk]) in page
