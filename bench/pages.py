@@ -223,7 +223,7 @@ _CASEWORK_SQL = """
 WITH cur AS (
   SELECT a.learner_id, a.worker_id, a.kind, a.start FROM caseload_allocation a
   WHERE a.start <= %(today)s AND (a."end" IS NULL OR a."end" >= %(today)s)
-), base AS (
+), base AS MATERIALIZED (
   SELECT l.id, {last} AS last_name, {first} AS first_name, l.legal_last_name,
          l.sen_status, l.pupil_premium, l.eal, l.looked_after, l.cp_status, y.name AS year,
          (SELECT min(p.next_review) FROM caseload_plan p
@@ -240,10 +240,12 @@ WITH cur AS (
          (SELECT max(c."when") FROM caseload_contactlog c WHERE c.learner_id = l.id) AS last_contact_at,
          (SELECT max(se.date) FROM caseload_mark m JOIN caseload_session se ON se.id = m.session_id
            WHERE m.learner_id = l.id AND m.status = 'present') AS last_session_on,
-         (SELECT u.full_name FROM cur JOIN pastoral_user u ON u.id = cur.worker_id
-           WHERE cur.learner_id = l.id AND cur.kind = 'lead'
-           ORDER BY cur.start DESC LIMIT 1) AS lead_worker,
-         (SELECT min(cur.start) FROM cur WHERE cur.learner_id = l.id) AS allocated_since
+         (SELECT u.full_name FROM caseload_allocation a JOIN pastoral_user u ON u.id = a.worker_id
+           WHERE a.learner_id = l.id AND a.kind = 'lead' AND a.start <= %(today)s
+             AND (a."end" IS NULL OR a."end" >= %(today)s)
+           ORDER BY a.start DESC LIMIT 1) AS lead_worker,
+         (SELECT min(a.start) FROM caseload_allocation a WHERE a.learner_id = l.id
+           AND a.start <= %(today)s AND (a."end" IS NULL OR a."end" >= %(today)s)) AS allocated_since
          {extra}
   FROM pastoral_learner l
   JOIN pastoral_yeargroup y ON y.id = l.year_group_id
@@ -353,8 +355,9 @@ def _large_board_params(ctx: Ctx) -> dict[str, Any]:
 # the same casework, their flags and the worker's part (lead before supporting).
 _MY_CASELOAD_SQL = _casework_sql(
     "SELECT learner_id FROM cur WHERE worker_id = %(user)s",
-    extra=", (SELECT min(cur.kind) FROM cur WHERE cur.learner_id = l.id "
-    "AND cur.worker_id = %(user)s) AS my_kind",
+    extra=", (SELECT min(a.kind) FROM caseload_allocation a WHERE a.learner_id = l.id "
+    "AND a.worker_id = %(user)s AND a.school_id = %(school)s AND a.start <= %(today)s "
+    'AND (a."end" IS NULL OR a."end" >= %(today)s)) AS my_kind',
 )
 _MY_CASELOAD_SQL = _MY_CASELOAD_SQL.replace(
     "  WHERE a.start <= %(today)s", "  WHERE a.school_id = %(school)s AND a.start <= %(today)s", 1
@@ -906,18 +909,25 @@ WITH l AS (
     SELECT my.yeargroup_id FROM pastoral_membership_year_groups my
     JOIN pastoral_membership m ON m.id = my.membership_id
     WHERE m.user_id = %(user)s AND m.school_id = %(school)s AND m.role = 'hoy')
+), c AS (
+  -- Each code once, with a 0/1 per figure: one hash probe per mark.
+  SELECT code, (code = ANY(%(possible)s))::int AS possible,
+         (code = ANY(%(attending)s))::int AS attending,
+         (code = ANY(%(authorised)s))::int AS authorised,
+         (code = ANY(%(unauthorised)s))::int AS unauthorised,
+         (code = ANY(%(late)s))::int AS late
+  FROM unnest(%(codes)s::text[]) AS code
 ), m AS (
   SELECT mk.learner_id,
-         count(*) FILTER (WHERE mk.code = ANY(%(possible)s)) AS possible,
-         count(*) FILTER (WHERE mk.code = ANY(%(attending)s)) AS attending,
-         count(*) FILTER (WHERE mk.code = ANY(%(authorised)s)) AS authorised,
-         count(*) FILTER (WHERE mk.code = ANY(%(unauthorised)s)) AS unauthorised,
-         count(*) FILTER (WHERE mk.code = ANY(%(late)s)) AS lates,
-         count(*) FILTER (WHERE mk.date >= %(window)s AND mk.code = ANY(%(possible)s)) AS rp,
-         count(*) FILTER (WHERE mk.date >= %(window)s AND mk.code = ANY(%(attending)s)) AS ra,
-         count(*) FILTER (WHERE mk.date < %(window)s AND mk.code = ANY(%(possible)s)) AS bp,
-         count(*) FILTER (WHERE mk.date < %(window)s AND mk.code = ANY(%(attending)s)) AS ba
+         sum(c.possible) AS possible, sum(c.attending) AS attending,
+         sum(c.authorised) AS authorised, sum(c.unauthorised) AS unauthorised,
+         sum(c.late) AS lates,
+         sum(c.possible) FILTER (WHERE mk.date >= %(window)s) AS rp,
+         sum(c.attending) FILTER (WHERE mk.date >= %(window)s) AS ra,
+         sum(c.possible) FILTER (WHERE mk.date < %(window)s) AS bp,
+         sum(c.attending) FILTER (WHERE mk.date < %(window)s) AS ba
   FROM attendance_mark mk
+  LEFT JOIN c ON c.code = mk.code
   WHERE mk.school_id = %(school)s AND mk.date BETWEEN %(start)s AND %(end)s
     AND mk.learner_id IN (SELECT id FROM l)
   GROUP BY mk.learner_id
@@ -1007,6 +1017,7 @@ def _attendance_params(ctx: Ctx) -> dict[str, Any]:
         "authorised": list(codes.AUTHORISED_CODES),
         "unauthorised": list(codes.UNAUTHORISED_CODES),
         "late": list(codes.LATE_CODES),
+        "codes": sorted(codes.CODES),
         "pa_pct": codes.PERSISTENT_ABSENCE_PERCENT,
         "sa_pct": codes.SEVERE_ABSENCE_PERCENT,
         "school": ctx.school.pk,

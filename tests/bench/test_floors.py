@@ -41,7 +41,7 @@ def _build(world: Any) -> Ctx:
     from attendance.models import Target
     from safeguarding import selectors as sg_selectors
     from safeguarding import services as sg
-    from safeguarding.models import Category, ConcernAction
+    from safeguarding.models import Category, ConcernAction, ConcernDecision
     from tests.safeguarding.helpers import log_concern, triage
 
     school, year9, year10 = world.school, world.year9, world.year10
@@ -141,6 +141,20 @@ def _build(world: Any) -> Ctx:
                     outcome="" if i % 4 else "Mum will call back",
                     recorded_by=dsl,
                 )
+    # A decision, and an investigation with this learner's statement and outcome.
+    sg.decision_record(
+        scope=scope,
+        concern=sg_selectors.concern_for(scope, concerns[9].pk),
+        kind=ConcernDecision.Kind.NO_REFERRAL,
+        decision="No referral: known to early help",
+        rationale="Early help already involved",
+    )
+    inquiry = sg.investigation_open(
+        scope=scope, concern=sg_selectors.concern_for(scope, concerns[7].pk), title="Changing room"
+    )
+    part = inquiry.participants.get(learner=first)
+    sg.statement_add(scope=scope, participant=part, text="She said it happened after PE.")
+    sg.participant_outcome(scope=scope, participant=part, outcome="Support plan with her tutor.")
     # About the profile's learner: a pastoral concern the key worker sees, and a
     # restricted one (not shared with them) that they must not see.
     log_concern(world, "staff", [learners[6]], description="Crying at lunch, fell out at home.")
@@ -465,10 +479,20 @@ def check_chronology(response: Any, floor: list[list[dict]], ctx: Ctx) -> None:
     assert len(shown) == 25 and page.paginator.count > 25
     assert rows[0]["total"] == page.paginator.count
     kinds = {e.kind for e in shown}
-    assert {"concern", "concern-entry", "concern-action"} <= kinds
+    assert {
+        "concern",
+        "concern-entry",
+        "concern-action",
+        "concern-decision",
+        "investigation-statement",
+        "investigation-outcome",
+    } <= kinds
     assert [(r["at"], r["kind"]) for r in rows] == [(e.when, e.kind) for e in shown]
     for r, e in zip(rows, shown, strict=True):
-        assert e.url.rstrip("/").endswith(f"/{r['concern_id']}")
+        if r["kind"].startswith("investigation-"):
+            assert e.url.rstrip("/").endswith(f"/{r['extra']}")
+        else:
+            assert e.url.rstrip("/").endswith(f"/{r['concern_id']}")
         assert e.level == ("restricted" if r["level"] == "restricted" else "")
         assert e.detail.startswith(r["detail"])
         assert ("[Corrected" in e.detail) == (r["notes"] is not None)
