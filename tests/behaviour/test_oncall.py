@@ -420,3 +420,15 @@ def test_any_teacher_records_a_removal_from_their_lesson_and_sees_it(
     assert "P5 Drama" in client.get(reverse("behaviour:removals")).text
     # The learner's behaviour page stays theirs who follow the learner.
     assert client.get(reverse("behaviour:learner", args=[world.learner10.pk])).status_code == 404
+
+
+def test_removals_are_held_and_disposed_with_the_behaviour_record(world: Any) -> None:
+    from behaviour.retention import incident_dispose, incident_holdings
+
+    removal(world.learner9, world.user("staff"))
+    removal(world.learner9, world.user("staff"))
+    held = incident_holdings(world.school.pk, [world.learner9.pk])
+    assert held[world.learner9.pk].count == 2
+    assert held[world.learner9.pk].last_on == timezone.localdate()
+    gone = incident_dispose(_scope(world, "dsl"), world.learner9)
+    assert gone.count == 2 and not Removal.objects.exists()
