@@ -4,6 +4,7 @@ register, and the on-call settings (rota, removal threshold)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,13 +41,22 @@ POLL_SECONDS = 5
 CONFLICT = 409
 
 
+def _version(open_requests: list[Any]) -> str:
+    """A fingerprint of the live list: the poll gets 204 (nothing swapped, focus
+    kept) while it is unchanged."""
+    state = "|".join(f"{r.pk}:{r.status}:{r.accepted_by_id or ''}" for r in open_requests)
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
 def _oncall_context(scope: Any, form: OnCallForm) -> dict[str, Any]:
     responder = sel.is_responder(scope)
+    open_requests = sel.open_requests_for(scope, responder=responder)
     return {
         "form": form,
         "reasons": Reason.choices,
         "responder": responder,
-        "open": sel.open_requests_for(scope, responder=responder),
+        "open": open_requests,
+        "version": _version(open_requests),
         "poll_seconds": POLL_SECONDS,
         "lead": is_lead(scope),
     }
@@ -105,14 +115,20 @@ def oncall(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def oncall_live(request: HttpRequest) -> HttpResponse:
-    """The htmx partial polled by the on-call page (the page itself audits the list)."""
+    """The htmx partial polled by the on-call page (the page itself audits the
+    list); 204 while the list is unchanged, so nothing is swapped."""
     scope = require_log(request.scope)
     responder = sel.is_responder(scope)
+    open_requests = sel.open_requests_for(scope, responder=responder)
+    version = _version(open_requests)
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
     return render(
         request,
         "behaviour/_oncall_list.html",
         {
-            "open": sel.open_requests_for(scope, responder=responder),
+            "open": open_requests,
+            "version": version,
             "responder": responder,
             "poll_seconds": POLL_SECONDS,
         },

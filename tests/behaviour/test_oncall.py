@@ -86,7 +86,16 @@ def test_the_live_list_shows_every_open_request_to_the_rota_only(
     assert "M6" in live.text and "Nina Nine" in live.text and "Accept" in live.text
     assert "FOREIGN1" not in live.text
     page = client.get(reverse("behaviour:oncall"))
-    assert 'hx-get="/behaviour/oncall/live/"' in page.text and 'hx-trigger="every 5s"' in page.text
+    assert (
+        'hx-get="/behaviour/oncall/live/?v=' in page.text and 'hx-trigger="every 5s"' in page.text
+    )
+    # Polled again with nothing new: 204, nothing swapped (focus stays where it was).
+    version = live.text.split("?v=", 1)[1].split('"', 1)[0]
+    same = client.get(reverse("behaviour:oncall-live") + f"?v={version}", HTTP_HX_REQUEST="true")
+    assert same.status_code == 204
+    oncall_request(world.school, world.user("staff"), room="H1")
+    changed = client.get(reverse("behaviour:oncall-live") + f"?v={version}")
+    assert changed.status_code == 200 and "H1" in changed.text
     # A teacher not on the rota sees only their own requests, and no live list.
     client.logout()
     sign_in(client, world.user("support"))
@@ -411,3 +420,15 @@ def test_any_teacher_records_a_removal_from_their_lesson_and_sees_it(
     assert "P5 Drama" in client.get(reverse("behaviour:removals")).text
     # The learner's behaviour page stays theirs who follow the learner.
     assert client.get(reverse("behaviour:learner", args=[world.learner10.pk])).status_code == 404
+
+
+def test_removals_are_held_and_disposed_with_the_behaviour_record(world: Any) -> None:
+    from behaviour.retention import incident_dispose, incident_holdings
+
+    removal(world.learner9, world.user("staff"))
+    removal(world.learner9, world.user("staff"))
+    held = incident_holdings(world.school.pk, [world.learner9.pk])
+    assert held[world.learner9.pk].count == 2
+    assert held[world.learner9.pk].last_on == timezone.localdate()
+    gone = incident_dispose(_scope(world, "dsl"), world.learner9)
+    assert gone.count == 2 and not Removal.objects.exists()
