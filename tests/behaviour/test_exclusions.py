@@ -332,3 +332,22 @@ def test_code_e_after_a_permanent_exclusion_is_expected(world: Any, client: Any)
     sign_in(client, world.user("dsl"))
     page = client.get(reverse("behaviour:exclusion-mismatches"))
     assert "No mismatches" in page.text
+
+
+def test_a_lead_may_lower_the_year_limit_but_not_raise_it(world: Any, client: Any) -> None:
+    from behaviour.models import ExclusionPolicy
+
+    sign_in(client, world.user("senco"))
+    url = reverse("behaviour:exclusion-policy")
+    data = {
+        "parent_request_days": "5",
+        "must_review_days": "15",
+        "year_limit_days": "46",
+        "year_warning_days": "30",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422 and "less than or equal to 45" in response.text
+    assert not ExclusionPolicy.objects.exists()
+    assert client.post(url, {**data, "year_limit_days": "40"}).status_code == 302
+    assert ExclusionPolicy.objects.get(school=world.school).year_limit_days == 40
+    assert AuditEvent.objects.filter(action="behaviour.exclusion_policy.changed").count() == 1
