@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from behaviour import exclusion_rules as rules
-from behaviour.models import Exclusion
+from behaviour.models import Exclusion, ExclusionPolicy
 
 
 class DateInput(forms.DateInput):
@@ -73,3 +73,9 @@ class ReintegrationForm(forms.Form):
     def __init__(self, *args: Any, staff: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["with_user"].choices = [("", "Choose…"), *staff]
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ExclusionPolicy
+        fields = ["parent_request_days", "must_review_days", "year_limit_days", "year_warning_days"]

@@ -29,6 +29,7 @@ urlpatterns: list = [
     path("exclusions/", views.exclusion_list, name="exclusion-list"),
     path("exclusions/notices/", views.notices, name="exclusion-notices"),
     path("exclusions/code-e/", views.mismatches, name="exclusion-mismatches"),
+    path("exclusions/settings/", views.policy, name="exclusion-policy"),
     path("exclusions/<int:pk>/", views.exclusion_detail, name="exclusion-detail"),
     path("exclusions/<int:pk>/letter.pdf", views.exclusion_letter, name="exclusion-letter"),
     path("learners/<int:pk>/exclusion/", views.exclusion_create, name="exclusion-create"),

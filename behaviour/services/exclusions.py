@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from behaviour import exclusion_rules as rules
-from behaviour.models import Exclusion, ExclusionNotice, Incident
+from behaviour.access import require_lead
+from behaviour.models import Exclusion, ExclusionNotice, ExclusionPolicy, Incident
 from behaviour.selectors.exclusions import (
     calendar_for,
     has_social_worker,
@@ -168,7 +169,9 @@ def exclusion_record(
     return exclusion
 
 
-def _notices(scope: Scope, exclusion: Exclusion, learner: Learner, policy) -> list[ExclusionNotice]:  # noqa: ANN001
+def _notices(
+    scope: Scope, exclusion: Exclusion, learner: Learner, policy: ExclusionPolicy
+) -> list[ExclusionNotice]:
     today = timezone.localdate()
     what = exclusion.get_kind_display().lower()
     due: list[tuple[str, str]] = [
@@ -269,3 +272,40 @@ def reintegration_schedule(
         changes=audit.diff(before, {"on": str(on), "with": with_user.pk}),
     )
     return exclusion
+
+
+POLICY_FIELDS = ["parent_request_days", "must_review_days", "year_limit_days", "year_warning_days"]
+
+
+@transaction.atomic
+def exclusion_policy_update(*, scope: Scope, **fields: int) -> ExclusionPolicy:
+    """The school's own thresholds (behaviour leads: the SENCO and the DSL team).
+    The statutory 45-day limit may be lowered, never raised."""
+    require_lead(scope)
+    policy = ExclusionPolicy.objects.filter(school=scope.school).first() or ExclusionPolicy(
+        school=scope.school
+    )
+    before = {f: getattr(policy, f) for f in POLICY_FIELDS}
+    for name in POLICY_FIELDS:
+        if name in fields:
+            setattr(policy, name, fields[name])
+    if policy.must_review_days < policy.parent_request_days:
+        raise ValidationError(
+            {
+                "must_review_days": "The governors' own review comes at or after the parents' request."
+            }
+        )
+    if policy.year_warning_days > policy.year_limit_days:
+        raise ValidationError({"year_warning_days": "Warn before the limit is reached."})
+    policy.full_clean()
+    policy.save()
+    changes = audit.diff(before, {f: getattr(policy, f) for f in POLICY_FIELDS})
+    if changes:
+        audit.record(
+            "behaviour.exclusion_policy.changed",
+            actor=scope.user,
+            school=scope.school,
+            obj=policy,
+            changes=changes,
+        )
+    return policy

@@ -15,6 +15,7 @@ from behaviour.views.exclusions import (
     exclusion_list,
     mismatches,
     notices,
+    policy,
 )
 from behaviour.views.incidents import home, incident_detail, incident_list, learner, log
 from behaviour.views.rewards import certificate, leaderboard
@@ -31,6 +32,7 @@ __all__ = [
     "exclusion_list",
     "mismatches",
     "notices",
+    "policy",
     "home",
     "incident_detail",
     "incident_list",

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from behaviour import exclusion_columns as columns
 from behaviour import exclusion_rules as rules
-from behaviour.exclusion_forms import ExclusionForm, NoticeSentForm, ReintegrationForm
+from behaviour.access import require_lead
+from behaviour.exclusion_forms import ExclusionForm, NoticeSentForm, PolicyForm, ReintegrationForm
 from behaviour.selectors import exclusions as selectors
 from behaviour.services import exclusions as services
 from behaviour.views.common import page_of
@@ -293,3 +294,26 @@ def mismatches(request: HttpRequest) -> HttpResponseBase:
     )
     audit.viewed(scope, action="behaviour.exclusion_mismatches.listed", page=page.number)
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """The school's thresholds (the DfE's by default): behaviour leads only."""
+    scope = require_lead(request.scope)
+    current = selectors.policy_of(scope.school.pk)
+    form = PolicyForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exclusion_policy_update(
+                scope=scope, **{k: form.cleaned_data[k] for k in form.Meta.fields}
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Suspension thresholds saved.")
+            return redirect("behaviour:exclusion-policy")
+    context = {"form": form, "rules": rules}
+    if request.method == "POST":
+        return render_invalid(request, "behaviour/exclusion_policy.html", context)
+    return render(request, "behaviour/exclusion_policy.html", context)

@@ -297,3 +297,57 @@ def test_the_list_pages_take_a_pinned_number_of_queries(
     with django_assert_num_queries(PINNED[name]):
         response = client.get(url)
     assert response.status_code == 200 and "EX-" in response.text
+
+
+def test_the_list_exports_as_csv_and_the_export_is_audited(world: Any, client: Any) -> None:
+    found = _record(world, sessions=12, day_six_provision="=HYPERLINK(evil)")
+    sign_in(client, world.user("dsl"))
+    response = client.get(reverse("behaviour:exclusion-list") + "?export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert found.reference in text and "6 school days" not in text  # sessions, as a number
+    assert "Verbal abuse or threatening behaviour against an adult" in text
+    assert "parents may ask the governing board" in text
+    assert AuditEvent.objects.filter(action="behaviour.exclusions.exported").count() == 1
+
+
+def test_a_school_sets_its_own_thresholds(world: Any, client: Any) -> None:
+    from behaviour.models import ExclusionPolicy
+
+    ExclusionPolicy.objects.create(school=world.school, parent_request_days=1, year_limit_days=3)
+    _record(world, sessions=4)
+    sign_in(client, world.user("hoy"))
+    page = client.get(reverse("behaviour:learner", args=[world.learner9.pk]))
+    assert "Over 1 school days of suspension this term" in page.text
+    with pytest.raises(ValidationError) as err:
+        _record(world, start_date=school_day(world.school.pk, n=4), sessions=4)
+    assert "the limit is 3" in err.value.message_dict["sessions"][0]
+
+
+def test_code_e_after_a_permanent_exclusion_is_expected(world: Any, client: Any) -> None:
+    day = school_day(world.school.pk)
+    _record(world, kind="permanent", sessions=None, start_date=day)
+    Mark.objects.create(
+        school=world.school, learner=world.learner9, date=day, session="AM", code="E"
+    )
+    sign_in(client, world.user("dsl"))
+    page = client.get(reverse("behaviour:exclusion-mismatches"))
+    assert "No mismatches" in page.text
+
+
+def test_a_lead_may_lower_the_year_limit_but_not_raise_it(world: Any, client: Any) -> None:
+    from behaviour.models import ExclusionPolicy
+
+    sign_in(client, world.user("senco"))
+    url = reverse("behaviour:exclusion-policy")
+    data = {
+        "parent_request_days": "5",
+        "must_review_days": "15",
+        "year_limit_days": "46",
+        "year_warning_days": "30",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 422 and "less than or equal to 45" in response.text
+    assert not ExclusionPolicy.objects.exists()
+    assert client.post(url, {**data, "year_limit_days": "40"}).status_code == 302
+    assert ExclusionPolicy.objects.get(school=world.school).year_limit_days == 40
+    assert AuditEvent.objects.filter(action="behaviour.exclusion_policy.changed").count() == 1

@@ -61,7 +61,23 @@ def _sent_data(w: Any) -> dict[str, Any]:
     return {"notice": w.notice.pk, "sent_on": timezone.localdate().isoformat(), "note": "e-mail"}
 
 
+LEADS = only(senco=True, dsl=True)
+LEADS_POST = only(302, senco=True, dsl=True)
+
 CASES: list = [
+    Case("behaviour:exclusion-policy", "behaviour leads", LEADS),
+    Case(
+        "behaviour:exclusion-policy",
+        "save the thresholds",
+        LEADS_POST,
+        method="post",
+        data=lambda w: {
+            "parent_request_days": "5",
+            "must_review_days": "15",
+            "year_limit_days": "40",
+            "year_warning_days": "30",
+        },
+    ),
     Case("behaviour:exclusion-list", "handlers", HANDLERS),
     Case("behaviour:exclusion-list", "export", HANDLERS, query="export=csv"),
     Case("behaviour:exclusion-notices", "handlers", HANDLERS),

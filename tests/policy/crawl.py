@@ -413,6 +413,7 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "behaviour:isolation-session": "an isolation list and register (learners, reasons)",
     "behaviour:exclusion-detail": "one suspension: DfE reason, dates, notices (no concern content)",
     "behaviour:exclusion-letter": "suspension letter PDF (no concern content)",
+    "behaviour:exclusion-policy": "the school's suspension thresholds (no learner data)",
     "retention:home": "links to the retention queues, holds, disposals and rules",
     "retention:rules": "retention rules per record type: periods and their sources",
     "retention:rule-edit": "form: a record type's retention period",
