@@ -20,6 +20,10 @@ class AttendanceConfig(AppConfig):
 
         # Behaviour excuses a missed detention when the learner was off school that day.
         providers.register_absence_provider(absent_learner_ids)
+        from attendance.marks_provider import marks_between
+
+        # Behaviour reconciles code E with its suspensions.
+        providers.register_marks_provider(marks_between)
 
         nav.register(
             nav.NavItem("Attendance", "attendance:dashboard", order=30, cap=Cap.VIEW_PROFILE)

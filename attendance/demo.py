@@ -55,7 +55,8 @@ LETTERS = [
 ]
 
 # Absence codes and how often each is used, as a school's register shows them.
-ABSENCE_CODES = ["I", "I", "I", "I", "I", "I", "M", "O", "N", "G", "C", "E", "R"]
+# No E: code E is set only on the demo's suspension days (attendance/demo_suspensions.py).
+ABSENCE_CODES = ["I", "I", "I", "I", "I", "I", "M", "O", "N", "G", "C", "R"]
 BATCH = 20_000
 
 
@@ -278,6 +279,9 @@ def seed(ctx: DemoContext) -> None:
     started = time.monotonic()
     for school in schools:
         total += seed_marks(rng, school, ctx.today)
+    from attendance.demo_suspensions import seed_suspension_marks
+
+    seed_suspension_marks(rng, ctx.demo_school, school_days(ctx.demo_school, ctx.today))
     # Fresh statistics after a bulk load (both databases), or the planner guesses
     # "one row" and picks nested loops over the whole year's marks.
     with connection.cursor() as cursor:

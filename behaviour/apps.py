@@ -9,8 +9,12 @@ class BehaviourConfig(AppConfig):
         from behaviour import retention
 
         retention.register()  # its record types for retention review (pastoral/retention)
+        from behaviour import notices_oncall
+
+        notices_oncall.register()  # removal alerts in the notification centre
         from django.db.models.signals import post_save
 
+        from behaviour import exclusion_reminders  # noqa: F401  (registers its reminder kinds)
         from behaviour.access import can_log
         from behaviour.services.defaults import school_created
         from pastoral import nav

@@ -128,6 +128,13 @@ def seed(ctx: DemoContext) -> None:
         ignore_conflicts=True,
     )
     _detentions(ctx, school, [i for i in incidents if i.kind == Kind.NEGATIVE], days)
+    from behaviour import demo_oncall
+
+    demo_oncall.seed(ctx, school, days)
+    from behaviour import demo_exclusions
+
+    # Suspensions: the runs of code E the attendance demo put in the register.
+    demo_exclusions.seed(ctx)
 
 
 def _detentions(

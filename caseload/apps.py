@@ -9,6 +9,9 @@ class CaseloadConfig(AppConfig):
         from caseload import retention
 
         retention.register()  # its record types for retention review (pastoral/retention)
+        from caseload import send_setup
+
+        send_setup.register()  # SEND: navigation, learner link, settings, reminders
         from caseload.trust_counts import caseload_counts
         from pastoral.trust import registry as trust_registry
 

@@ -83,6 +83,10 @@ def seed(ctx: Any) -> None:
             continue
         _seed_school(rng, ctx, school, workers, staff)
     _seed_leavers(ctx)
+    from caseload import send_demo
+
+    send_demo.seed(ctx)  # SEN records and EHCP annual reviews (the SENCO's queue)
+    send_demo.seed_plan_incidents(ctx)  # behaviour plans and PSPs: their incidents
 
 
 def _seed_leavers(ctx: Any) -> None:

@@ -31,17 +31,37 @@ def _holdings(rows: object) -> dict[int, Holding]:
 
 
 def sen_holdings(school_id: int, learner_ids: list[int] | None = None) -> dict[int, Holding]:
-    rows = (
+    """SEN support plans and SEN records with their EHCP reviews (two queries)."""
+    from caseload.models import SenRecord
+
+    out: dict[int, Holding] = {}
+    plans = (
         Plan.objects.filter(school_id=school_id, type=SEN, **only(learner_ids))
         .values("learner_id")
         .annotate(n=Count("id"), last=Max("updated_at"))
     )
-    return _holdings(rows)
+    records = (
+        SenRecord.objects.filter(school_id=school_id, **only(learner_ids))
+        .values("learner_id")
+        .annotate(n=Count("id"), last=Max("updated_at"))
+    )
+    for rows in (plans, records):
+        for learner_id, holding in _holdings(rows).items():
+            had = out.get(learner_id)
+            if had is None:
+                out[learner_id] = holding
+            else:
+                dates = [d for d in (had.last_on, holding.last_on) if d]
+                out[learner_id] = Holding(had.count + holding.count, max(dates, default=None))
+    return out
 
 
 def sen_dispose(scope: Scope, learner: Learner) -> Disposed:
+    from caseload.models import SenRecord
+
     _, deleted = Plan.objects.filter(school=scope.school, learner=learner, type=SEN).delete()
-    return Disposed(count=deleted.get("caseload.Plan", 0))
+    _, records = SenRecord.objects.filter(school=scope.school, learner=learner).delete()
+    return Disposed(count=deleted.get("caseload.Plan", 0) + records.get("caseload.SenRecord", 0))
 
 
 def pastoral_holdings(school_id: int, learner_ids: list[int] | None = None) -> dict[int, Holding]:
@@ -88,7 +108,8 @@ def register() -> None:
         RecordType(
             key="sen",
             label="SEN records",
-            description="SEN support plans with their targets, reviews and versions.",
+            description="SEN records and EHCP annual reviews; SEN support plans with their "
+            "targets, reviews and versions.",
             basis=Basis.BIRTH,
             default_years=31,
             safeguarding=False,

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from caseload import views
+from caseload.views import send as send_views
+from caseload.views.plan_incidents import plan_incidents_page
 
 app_name = "caseload"
 urlpatterns = [
@@ -22,6 +24,7 @@ urlpatterns = [
     path("plans/<int:pk>/review/", views.plan_review, name="plan-review"),
     path("plans/<int:pk>/versions/<int:number>/", views.plan_version, name="plan-version"),
     path("plans/<int:pk>/diff/", views.plan_diff, name="plan-diff"),
+    path("plans/<int:pk>/incidents/", plan_incidents_page, name="plan-incidents"),
     path("groups/", views.intervention_list, name="intervention-list"),
     path("groups/new/", views.intervention_create, name="intervention-create"),
     path("groups/<int:pk>/", views.intervention_detail, name="intervention-detail"),
@@ -30,4 +33,10 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
     path("actions/<int:pk>/done/", views.action_done, name="action-done"),
     path("needs/", views.need_list, name="need-list"),
+    path("send/", send_views.send_queue, name="send-queue"),
+    path("send/settings/", send_views.send_settings, name="send-settings"),
+    path("send/<int:pk>/reviews/new/", send_views.ehcp_review_create, name="ehcp-review-create"),
+    path("send/steps/<int:pk>/done/", send_views.review_step_done, name="review-step-done"),
+    path("learners/<int:pk>/send/", send_views.sen_record, name="sen-record"),
+    path("learners/<int:pk>/send/edit/", send_views.sen_record_edit, name="sen-record-edit"),
 ]

@@ -9,6 +9,11 @@ from behaviour.services.detentions import (
     may_take_register,
     session_create,
 )
+from behaviour.services.exclusions import (
+    exclusion_record,
+    notice_mark_sent,
+    reintegration_schedule,
+)
 from behaviour.services.incidents import (
     behaviour_type_create,
     behaviour_type_update,
@@ -18,6 +23,9 @@ from behaviour.services.policy import settings_of, settings_update
 from behaviour.services.rewards import house_create, houses_assign
 
 __all__ = [
+    "exclusion_record",
+    "notice_mark_sent",
+    "reintegration_schedule",
     "detention_issue",
     "detention_mark",
     "detention_type_create",

@@ -8,6 +8,14 @@ from behaviour.views.detentions import (
     session_detail,
     sessions,
 )
+from behaviour.views.exclusions import (
+    exclusion_create,
+    exclusion_detail,
+    exclusion_letter,
+    exclusion_list,
+    mismatches,
+    notices,
+)
 from behaviour.views.incidents import home, incident_detail, incident_list, learner, log
 from behaviour.views.rewards import certificate, leaderboard
 from behaviour.views.settings import detention_type_edit, settings_page, type_edit
@@ -17,6 +25,12 @@ __all__ = [
     "detention_detail",
     "detention_letter",
     "detention_type_edit",
+    "exclusion_create",
+    "exclusion_detail",
+    "exclusion_letter",
+    "exclusion_list",
+    "mismatches",
+    "notices",
     "home",
     "incident_detail",
     "incident_list",

@@ -17,6 +17,7 @@ from behaviour import selectors, services
 from behaviour.access import require_log
 from behaviour.forms import LogForm
 from behaviour.models import Kind
+from behaviour.selectors import oncall as oncall_selectors
 from behaviour.views.common import int_or_none, page_of
 from pastoral import audit
 from pastoral.forms import apply_errors, render_invalid
@@ -145,8 +146,11 @@ def learner(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.learner_in_reach(scope, pk)
     summary = selectors.learner_summary_for(scope, found)
     page = page_of(request, selectors.incidents_for(scope, learner=found), size=25)
+    removals = oncall_selectors.learner_removals(scope, found)
     response = render(
-        request, "behaviour/learner.html", {"learner": found, "s": summary, "page": page}
+        request,
+        "behaviour/learner.html",
+        {"learner": found, "s": summary, "page": page, "removals": removals},
     )
     audit.viewed(scope, found, action="behaviour.learner.viewed", page=page.number)
     return response

@@ -39,3 +39,9 @@ __all__ = [
     "Target",
     "TargetProgress",
 ]
+from caseload.models.send import EhcpReview, ReviewStep, SendSettings, SenRecord  # noqa: E402
+
+__all__ += ["EhcpReview", "ReviewStep", "SendSettings", "SenRecord"]
+from caseload.models.plan_incidents import PlanIncident  # noqa: E402
+
+__all__ += ["PlanIncident"]

@@ -238,6 +238,7 @@ def build_bundle(scope: Scope, job: ReportJob, progress: registry.Progress) -> d
         },
         "learner": {
             "upn": learner.upn,
+            **({"child_identifier": learner.child_identifier} if learner.child_identifier else {}),
             "legal_first_name": learner.legal_first_name,
             "legal_last_name": learner.legal_last_name,
             "preferred_first_name": learner.preferred_first_name,

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pastoral import audit
+from pastoral.child_identifier import child_identifier_error, normalise
 from pastoral.imports.base import Change, ImportOutcome, Report, SchoolImporter
 from pastoral.imports.contacts import (
     CONTACT_COLUMNS,
@@ -43,6 +44,7 @@ REQUIRED = (
     "year_group",
 )
 OPTIONAL = (
+    "child_identifier",
     "preferred_first_name",
     "preferred_last_name",
     "reg_group",
@@ -176,6 +178,13 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             raise CellError(f"{value!r} is not a valid UPN: {reason}")
         return upn
 
+    def _child_identifier(self, value: str) -> str:
+        identifier = normalise(value)
+        reason = child_identifier_error(identifier)
+        if reason:
+            raise CellError(f"{value!r} is not a child identifier: {reason}")
+        return identifier
+
     def _date_of_birth(self, value: str) -> dt.date:
         born = parse_date(value)
         if born > self.today:
@@ -245,6 +254,11 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
         }
         year = report.field(row, "year_group", self._year_group, required=True)
         values["year_group_id"] = year.pk if year else None
+        if "child_identifier" in present:
+            identifier = report.field(row, "child_identifier", self._child_identifier, default="")
+            values["child_identifier"] = identifier or ""
+            if identifier:
+                report.unique(row.line, "child_identifier", identifier, what="child identifier")
         for name in ("preferred_first_name", "preferred_last_name"):
             if name in present:
                 values[name] = report.field(row, name, default="", max_length=100)
@@ -294,12 +308,44 @@ class LearnerImporter(SchoolImporter[LearnerRow, LearnerPlan]):
             line=row.line, upn=upn, values=values, contacts=[c for c in contacts if c]
         )
 
+    @staticmethod
+    def _child_identifiers_free(
+        items: list[LearnerRow], existing: dict[str, Learner], report: Report
+    ) -> None:
+        """A child identifier the file gives one learner that another learner of
+        the school (not in the file with a new identifier) already has: an
+        error on that row, so that the import is refused whole."""
+        held = {
+            learner.child_identifier: upn
+            for upn, learner in existing.items()
+            if learner.child_identifier
+        }
+        given = {
+            item.upn: item.values["child_identifier"]
+            for item in items
+            if "child_identifier" in item.values
+        }
+        for upn in given:
+            old = existing.get(upn)
+            if old is not None and old.child_identifier and held.get(old.child_identifier) == upn:
+                held.pop(old.child_identifier)
+        for item in items:
+            identifier = given.get(item.upn)
+            if identifier and held.get(identifier, item.upn) != item.upn:
+                report.add(
+                    item.line,
+                    "child_identifier",
+                    f"child identifier {identifier} belongs to the learner with UPN "
+                    f"{held[identifier]}",
+                )
+
     def plan(self, items: list[LearnerRow], report: Report) -> LearnerPlan:
         existing = {
             learner.upn: learner
             for learner in Learner.objects.filter(school=self.school).order_by()
         }
         plan = LearnerPlan()
+        self._child_identifiers_free(items, existing, report)
         for item in items:
             learner = existing.get(item.upn)
             if learner is None:

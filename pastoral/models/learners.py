@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from pastoral.child_identifier import MAX_LENGTH as CHILD_ID_MAX_LENGTH
+from pastoral.child_identifier import child_identifier_error
 from pastoral.upn import upn_error
 
 
@@ -12,6 +14,12 @@ def validate_upn(value: str) -> None:
     error = upn_error(value)
     if error:
         raise ValidationError(error, code="invalid_upn")
+
+
+def validate_child_identifier(value: str) -> None:
+    error = child_identifier_error(value)
+    if error:
+        raise ValidationError(error, code="invalid_child_identifier")
 
 
 class Learner(models.Model):
@@ -32,6 +40,14 @@ class Learner(models.Model):
 
     school = models.ForeignKey("pastoral.School", on_delete=models.PROTECT, related_name="learners")
     upn = models.CharField("UPN", max_length=13, validators=[validate_upn])
+    # Optional until regulations fix its format (pastoral/child_identifier.py).
+    child_identifier = models.CharField(
+        "consistent child identifier",
+        max_length=CHILD_ID_MAX_LENGTH,
+        blank=True,
+        default="",
+        validators=[validate_child_identifier],
+    )
     legal_first_name = models.CharField(max_length=100)
     legal_last_name = models.CharField(max_length=100)
     preferred_first_name = models.CharField(max_length=100, blank=True)
@@ -63,7 +79,12 @@ class Learner(models.Model):
     class Meta:
         ordering = ["legal_last_name", "legal_first_name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "upn"], name="learner_unique_upn_per_school")
+            models.UniqueConstraint(fields=["school", "upn"], name="learner_unique_upn_per_school"),
+            models.UniqueConstraint(
+                fields=["school", "child_identifier"],
+                condition=~models.Q(child_identifier=""),
+                name="learner_unique_child_identifier_per_school",
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "legal_last_name", "legal_first_name"]),

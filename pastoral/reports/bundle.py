@@ -27,7 +27,7 @@ from pastoral.reports.models import ImportedBundle, ImportedEntry
 from pastoral.reports.services import canonical_json
 
 FORMAT = "pastoral-transfer-bundle"
-VERSION = "1.1"  # 1.1: the optional "receipt" member
+VERSION = "1.2"  # 1.1: the optional "receipt" member; 1.2: learner.child_identifier
 SCHEMA_PATH = settings.BASE_DIR / "docs" / "transfer-bundle-v1.schema.json"
 
 
@@ -119,6 +119,13 @@ def bundle_import(*, scope: Scope, raw: bytes) -> ImportedBundle:
         raise BundleRefused(
             f"The bundle's date of birth does not match the learner with UPN {upn} here: "
             "check it is the right learner before importing."
+        )
+    sent_id = bundle["learner"].get("child_identifier", "")
+    if sent_id and learner.child_identifier and sent_id != learner.child_identifier:
+        raise BundleRefused(
+            f"The bundle's consistent child identifier ({sent_id}) is not that of the learner "
+            f"with UPN {upn} here ({learner.child_identifier}): check it is the right learner "
+            "before importing."
         )
     source = bundle["source_school"]
     digest = document["checksum"]["value"]

@@ -104,6 +104,7 @@ def learner_facts(learner: Any) -> list[tuple[str, Any]]:
         ("Name", learner.display_name),
         ("Legal name", f"{learner.legal_first_name} {learner.legal_last_name}"),
         ("UPN", learner.upn),
+        ("Consistent child identifier", learner.child_identifier or "—"),
         ("Date of birth", learner.date_of_birth.strftime("%d %B %Y")),
         ("Gender", learner.get_gender_display()),
         ("Year", str(learner.year_group)),

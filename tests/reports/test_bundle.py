@@ -51,7 +51,7 @@ def test_the_bundle_is_valid_against_its_documented_schema(world: Any, client: A
     raw = _export(world, client)
     document = bundles.validate(raw)
     assert document["format"] == "pastoral-transfer-bundle"
-    assert document["version"] == "1.1"
+    assert document["version"] == "1.2"
     assert document["checksum"]["value"] == bundles.checksum(document["bundle"])
     levels = {item.get("level") for item in document["bundle"]["chronology"]}
     assert "restricted" in levels
