@@ -33,6 +33,7 @@ from attendance.forms import (
     TargetReviewForm,
 )
 from attendance.models import Intervention, Target
+from attendance.selectors.la_returns import la_returns_for_learner
 from pastoral import audit
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.exports import export_format, export_response
@@ -232,6 +233,7 @@ def learner_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "interventions": list(selectors.interventions_for(scope, learner)),
         "return_plans": list(selectors.return_plans_for(scope, learner)),
         "part_time": selectors.part_time_for_learner(scope, learner),
+        "la_returns": la_returns_for_learner(scope, learner),
         "changes": selectors.mark_changes_for(scope, learner),
         "can_target": scope.can(Cap.SET_ATTENDANCE_TARGETS),
         "can_record": scope.can(Cap.RECORD_CONTACTS),

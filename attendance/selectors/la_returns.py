@@ -285,3 +285,20 @@ def missing_default_letters(school: School) -> list[tuple[str, str]]:
         ).values_list("name", flat=True)
     )
     return [(name, body) for name, body in DEFAULT_LETTERS if name not in names]
+
+
+@dataclass(frozen=True)
+class LearnerLaReturns:
+    notifications: list[LaAbsenceNotification]
+    roll_changes: list[RollChange]
+
+
+def la_returns_for_learner(scope: Scope, learner: Learner) -> LearnerLaReturns:
+    """A learner's LA notifications and roll changes, for their attendance page
+    (two queries; none when the person does not record attendance work)."""
+    if not scope.can(CAP):
+        return LearnerLaReturns([], [])
+    return LearnerLaReturns(
+        list(absence_notifications_for(scope).filter(learner=learner)),
+        list(roll_changes_for(scope).filter(learner=learner)),
+    )

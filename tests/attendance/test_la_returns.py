@@ -486,3 +486,17 @@ def test_the_notifications_made_page_query_count_is_pinned(
     with django_assert_num_queries(5):
         response = client.get(url)
     assert response.text.count("Notice (PDF)") == 10
+
+
+def test_the_learners_attendance_page_shows_their_la_returns(client: Any, world: Any) -> None:
+    [run] = (absent_run(world.learner9, 10), _queue(world))[1]
+    services.la_absence_notify(
+        scope=_scope(world), run=run, notified_on=TODAY, how="email", la_reference="EWS-5"
+    )
+    services.roll_change_create(
+        scope=_scope(world), learner=world.learner9, kind="deletion", date=TODAY, ground="died"
+    )
+    sign_in(client, world.user("support"))
+    text = client.get(reverse("attendance:learner", kwargs={"pk": world.learner9.pk})).text
+    assert "reference EWS-5" in text and "Deleted from the roll" in text
+    assert "LA to be told by" in text
