@@ -55,11 +55,14 @@ def test_a_session_on_a_closure_day_is_refused_with_the_closure(world: Any, clie
 
 
 def test_a_place_with_less_notice_than_the_policy_gives_is_refused(world: Any) -> None:
+    # 23 hours ahead: not started, but less than the policy's 24 hours (at any
+    # time of day: "tomorrow at an hour ago" is in the past just after midnight).
+    when = timezone.localtime() + dt.timedelta(hours=23)
     soon = DetentionSession.objects.create(
         school=world.school,
         type=_type(world, "After-school detention"),
-        date=timezone.localdate() + dt.timedelta(days=1),
-        start=(timezone.localtime() - dt.timedelta(hours=1)).time(),
+        date=when.date(),
+        start=when.time().replace(microsecond=0),
         room="S1",
         created_by=world.user("hoy"),
     )
