@@ -99,7 +99,7 @@ def oncall_request_create(
 
 def _locked(request: OnCallRequest) -> OnCallRequest:
     return (
-        OnCallRequest.objects.select_for_update()
+        OnCallRequest.objects.select_for_update(of=("self",))
         .select_related("accepted_by", "resolved_by", "learner")
         .get(pk=request.pk)
     )
