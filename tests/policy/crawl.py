@@ -160,6 +160,7 @@ ROUTES = [
     Route("attendance:learner", _learners),
     # Behaviour: separate from safeguarding; its learner page is tried for every learner.
     Route("behaviour:learner", _learners),
+    Route("behaviour:analysis"),
     # Suspensions: the lists and the record form for every learner (never concern content).
     Route("behaviour:exclusion-list"),
     Route("behaviour:exclusion-notices"),
@@ -387,6 +388,7 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "admin:index": "Django's admin site: superusers only, no school role reaches it",
     "behaviour:home": "classes to log behaviour for (names of reg groups)",
     "behaviour:log": "a class list (directory fields) and behaviour types",
+    "behaviour:analysis": "behaviour breakdowns and patterns (HoY's years; SENCO, DSL all)",
     "behaviour:incident-list": "behaviour incidents (never concern content)",
     "behaviour:incident-detail": "one behaviour incident; a link to the concern form",
     "behaviour:incident-detention": "detention form for a behaviour incident",
