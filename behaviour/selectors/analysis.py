@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, ExtractWeekDay
+from django.db.models.functions import ExtractHour, ExtractWeekDay, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -252,3 +252,60 @@ def removal_hotspots_for(scope: Scope, f: AnalysisFilters) -> list[dict]:
         .filter(removals__gte=REMOVAL_HOTSPOT)
         .order_by("-removals", "lesson", "room")
     )
+
+
+# Per learner -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekPoints:
+    start: dt.date
+    positive: int
+    negative: int
+
+    @property
+    def net(self) -> int:
+        return self.positive + self.negative
+
+
+def weekly_points_for(
+    scope: Scope, learner: Any, *, today: dt.date | None = None
+) -> list[WeekPoints]:
+    """The learner's points by week (Monday to Sunday) for the current term,
+    up to this week (one query, grouped by day and folded into weeks). The
+    learner was fetched by a scoped selector."""
+    from behaviour.access import require_log
+
+    require_log(scope)
+    today = today or timezone.localdate()
+    start, end = term_of(learner.school_id, today)
+    end = min(end, today)
+    first = start - dt.timedelta(days=start.weekday())
+    if end < first:
+        return []
+    rows = (
+        Incident.objects.filter(
+            learner=learner,
+            occurred_at__gte=_bounds(first),
+            occurred_at__lt=_bounds(end, end=True),
+        )
+        .order_by()
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day")
+        .annotate(
+            positive=Sum("points", filter=Q(kind=Kind.POSITIVE), default=0),
+            negative=Sum("points", filter=Q(kind=Kind.NEGATIVE), default=0),
+        )
+    )
+    weeks: dict[dt.date, list[int]] = {}
+    monday = first
+    while monday <= end:
+        weeks[monday] = [0, 0]
+        monday += dt.timedelta(days=7)
+    for r in rows:
+        day = r["day"]
+        key = day - dt.timedelta(days=day.weekday())
+        if key in weeks:
+            weeks[key][0] += r["positive"]
+            weeks[key][1] += r["negative"]
+    return [WeekPoints(start=k, positive=p, negative=n) for k, (p, n) in weeks.items()]

@@ -191,3 +191,47 @@ def test_the_page_takes_the_same_queries_for_few_or_many(
 
 # session, user, 3 filter choices, the term, 6 breakdowns, rising negatives, removal hotspots, audit
 PINNED = 15
+
+
+# Per learner: the points trend ---------------------------------------------------
+
+
+def test_learner_page_shows_the_weekly_points_trend_as_svg_and_table(
+    world: Any, client: Any
+) -> None:
+    teacher = world.user("staff")
+    today = timezone.localdate()
+    _log(world.learner9, teacher, days_ago=0, name="Excellent work")
+    _log(world.learner9, teacher, days_ago=0, name="Excellent work")
+    _log(world.learner9, teacher, days_ago=0)
+    sign_in(client, world.user("hoy"))
+    page = client.get(reverse("behaviour:learner", args=[world.learner9.pk]))
+    assert page.status_code == 200
+    weeks = page.context["weeks"]
+    this_week = today - dt.timedelta(days=today.weekday())
+    assert weeks[-1].start == this_week
+    excellent = Incident.objects.filter(type__name="Excellent work").first().points
+    rude = Incident.objects.filter(type__name="Rudeness to staff").first().points
+    assert (weeks[-1].positive, weeks[-1].negative) == (2 * excellent, rude)
+    text = page.text
+    assert "<svg" in text and 'role="img"' in text
+    assert f"Net behaviour points by week for {world.learner9.display_name}" in text
+    assert "Points by week as a table" in text
+    assert f"{weeks[-1].net:+d}" in text
+    assert "<script" not in text.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_learner_page_takes_the_same_queries_however_many_weeks_are_logged(
+    world: Any, client: Any, django_assert_num_queries: Any
+) -> None:
+    teacher = world.user("staff")
+    _log(world.learner9, teacher, days_ago=0)
+    sign_in(client, world.user("hoy"))
+    url = reverse("behaviour:learner", args=[world.learner9.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for days_ago in range(1, 60, 3):
+        _log(world.learner9, teacher, days_ago=days_ago, name="Excellent work")
+    with django_assert_num_queries(len(few)):
+        assert client.get(url).status_code == 200

@@ -388,7 +388,6 @@ NO_CONCERN_CONTENT: dict[str, str] = {
     "admin:index": "Django's admin site: superusers only, no school role reaches it",
     "behaviour:home": "classes to log behaviour for (names of reg groups)",
     "behaviour:log": "a class list (directory fields) and behaviour types",
-    "behaviour:analysis": "behaviour breakdowns and patterns (HoY's years; SENCO, DSL all)",
     "behaviour:incident-list": "behaviour incidents (never concern content)",
     "behaviour:incident-detail": "one behaviour incident; a link to the concern form",
     "behaviour:incident-detention": "detention form for a behaviour incident",
