@@ -309,3 +309,38 @@ def weekly_points_for(
             weeks[key][0] += r["positive"]
             weeks[key][1] += r["negative"]
     return [WeekPoints(start=k, positive=p, negative=n) for k, (p, n) in weeks.items()]
+
+
+# The head of year's home-page panel -------------------------------------------------
+
+
+def panel_for(scope: Scope, *, today: dt.date | None = None) -> dict[str, Any]:
+    """This week's positives and negatives, open detentions, removals this
+    week and how many learners' negatives are rising, for the person's
+    analysis reach (four queries; counts only)."""
+    from behaviour.models import Detention
+
+    require_analysis(scope)
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    since, until = _bounds(monday), _bounds(today, end=True)
+    week = Incident.objects.filter(
+        analysis_reach(scope), occurred_at__gte=since, occurred_at__lt=until
+    ).aggregate(
+        positive=Count("id", filter=Q(kind=Kind.POSITIVE)),
+        negative=Count("id", filter=Q(kind=Kind.NEGATIVE)),
+    )
+    open_detentions = Detention.objects.filter(
+        analysis_reach(scope), status=Detention.Status.SET
+    ).count()
+    removals = Removal.objects.filter(
+        analysis_reach(scope), removed_at__gte=since, removed_at__lt=until
+    ).count()
+    return {
+        "week_start": monday,
+        "positive": week["positive"],
+        "negative": week["negative"],
+        "open_detentions": open_detentions,
+        "removals": removals,
+        "rising": len(rising_negatives_for(scope, today=today)),
+    }

@@ -235,3 +235,63 @@ def test_learner_page_takes_the_same_queries_however_many_weeks_are_logged(
         _log(world.learner9, teacher, days_ago=days_ago, name="Excellent work")
     with django_assert_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+# The head of year's home-page panel ---------------------------------------------
+
+
+def _panel(client: Any) -> dict[str, Any] | None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    found = [p for p in response.context["panels"] if p.name == "behaviour"]
+    return found[0].context if found else None
+
+
+def test_home_panel_counts_this_week_for_the_heads_years(world: Any, client: Any) -> None:
+    from tests.behaviour.helpers import detention
+
+    teacher = world.user("staff")
+    _log(world.learner9, teacher, days_ago=0, name="Excellent work")
+    _log(world.learner9, teacher, days_ago=0)
+    _log(world.learner9, teacher, days_ago=0)
+    _log(world.learner10, teacher, days_ago=0)
+    removal(world.learner9, teacher)
+    removal(world.learner10, teacher)
+    detention(world.learner9, world.user("dsl"))
+    for days_ago in (35, 36):
+        _log(world.learner10, teacher, days_ago=days_ago)
+
+    sign_in(client, world.user("hoy"))
+    panel = _panel(client)
+    assert panel is not None
+    assert (panel["positive"], panel["negative"]) == (1, 2)
+    assert (panel["removals"], panel["open_detentions"], panel["rising"]) == (1, 1, 1)
+    page = client.get(reverse("home")).text
+    assert "Behaviour this week" in page and "Learners with rising negatives" in page
+
+    sign_in(client, world.user("senco"))
+    panel = _panel(client)
+    assert panel is not None and (panel["negative"], panel["removals"]) == (3, 2)
+
+    for role in ("staff", "support", "admin"):
+        sign_in(client, world.user(role))
+        assert _panel(client) is None, role
+        assert "Behaviour this week" not in client.get(reverse("home")).text
+
+
+def test_home_panel_takes_the_same_queries_however_much_is_logged(
+    world: Any, client: Any, django_assert_num_queries: Any
+) -> None:
+    teacher = world.user("staff")
+    sign_in(client, world.user("hoy"))
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("home")).status_code == 200
+    for i in range(15):
+        learner = LearnerFactory(
+            school=world.school, year_group=world.year9, reg_group=world.learner9.reg_group
+        )
+        _log(learner, teacher, days_ago=i % 3)
+        removal(learner, teacher)
+    with django_assert_num_queries(len(few)):
+        assert client.get(reverse("home")).status_code == 200
