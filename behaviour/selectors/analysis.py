@@ -34,6 +34,8 @@ WEEKDAYS = {
     1: "Sunday",
 }
 RISING_WINDOW_DAYS = 28
+# A rise from 0 to 1 is noise: the list starts at 3 negatives in the last 4 weeks.
+RISING_MIN_RECENT = 3
 REMOVAL_HOTSPOT = 3
 
 
@@ -218,7 +220,7 @@ def rising_negatives_for(
             recent=Count("id", filter=Q(occurred_at__gte=split)),
             before=Count("id", filter=Q(occurred_at__lt=split)),
         )
-        .filter(recent__gt=F("before"))
+        .filter(recent__gt=F("before"), recent__gte=RISING_MIN_RECENT)
         .order_by("-recent", "learner__legal_last_name", "learner_id")
     )
     return [
