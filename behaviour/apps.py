@@ -12,6 +12,9 @@ class BehaviourConfig(AppConfig):
         from behaviour import notices_oncall
 
         notices_oncall.register()  # removal alerts in the notification centre
+        from behaviour import dashboard
+
+        dashboard.register()  # the head of year's behaviour panel on the home page
         from django.db.models.signals import post_save
 
         from behaviour import exclusion_reminders  # noqa: F401  (registers its reminder kinds)

@@ -131,6 +131,10 @@ def seed(ctx: DemoContext) -> None:
     from behaviour import demo_oncall
 
     demo_oncall.seed(ctx, school, days)
+    from behaviour import demo_analysis
+
+    # The head of year's patterns: rising negatives, many removals from one lesson.
+    demo_analysis.seed(ctx, school, days)
     from behaviour import demo_exclusions
 
     # Suspensions: the runs of code E the attendance demo put in the register.

@@ -4,12 +4,14 @@ from django.urls import path
 
 from behaviour import views
 from behaviour.views import oncall
+from behaviour.views.analysis import analysis
 
 app_name = "behaviour"
 
 urlpatterns: list = [
     path("", views.home, name="home"),
     path("classes/<int:pk>/", views.log, name="log"),
+    path("analysis/", analysis, name="analysis"),
     path("incidents/", views.incident_list, name="incident-list"),
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/detention/", views.issue_for_incident, name="incident-detention"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pastoral import audit, columns, nav, selectors
+from pastoral import audit, columns, dashboard, nav, selectors
 from pastoral.access import Cap, learner_or_404, require
 from pastoral.exports import export_format, export_response
 from pastoral.filters import LearnerFilter
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         items = golive_checklist_for(scope)
         if not all(item.done for item in items):
             context["golive_items"] = items
+    context["panels"] = dashboard.panels_for(scope)
     return render(request, "pastoral/home.html", context)
 
 

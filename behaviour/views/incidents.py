@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from behaviour import selectors, services
 from behaviour.access import require_log
+from behaviour.charts import bar_chart
 from behaviour.forms import LogForm
 from behaviour.models import Kind
+from behaviour.selectors import analysis as analysis_selectors
 from behaviour.selectors import oncall as oncall_selectors
 from behaviour.views.common import int_or_none, page_of
 from pastoral import audit
@@ -147,10 +149,19 @@ def learner(request: HttpRequest, pk: int) -> HttpResponse:
     summary = selectors.learner_summary_for(scope, found)
     page = page_of(request, selectors.incidents_for(scope, learner=found), size=25)
     removals = oncall_selectors.learner_removals(scope, found)
+    weeks = analysis_selectors.weekly_points_for(scope, found)
+    chart = bar_chart([(f"{w.start:%-d %b}", w.net) for w in weeks])
     response = render(
         request,
         "behaviour/learner.html",
-        {"learner": found, "s": summary, "page": page, "removals": removals},
+        {
+            "learner": found,
+            "s": summary,
+            "page": page,
+            "removals": removals,
+            "weeks": weeks,
+            "chart": chart,
+        },
     )
     audit.viewed(scope, found, action="behaviour.learner.viewed", page=page.number)
     return response

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from behaviour import reports as behaviour_reports
 from caseload.models import Plan, Review
 from caseload.reports.sections import day_label, job_since
 from caseload.selectors import BoardFilters, board_learners_for, board_workers_for, decorate
@@ -123,6 +124,7 @@ def build_caseload_review(
             empty_text="Nothing recorded: no plans are held.",
         ),
     ]
+    sections.append(behaviour_reports.review_section(learners))
     for worker, rows in by_worker.items():
         sections.append(
             Section(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from behaviour import reports as behaviour_reports
 from caseload.reports.sections import (
     attendance_section,
     concerns_section,
@@ -40,6 +41,7 @@ TRANSFER_SECTIONS = [
     ("plans", "Plans and their reviews"),
     ("interventions", "Interventions and sessions"),
     ("contacts", "Contacts log"),
+    ("behaviour", "Behaviour this school year"),
     ("concerns", "Pastoral concerns"),
 ]
 CONFERENCE_SECTIONS = [
@@ -67,6 +69,7 @@ def build_transfer(scope: Scope, job: ReportJob, progress: registry.Progress) ->
         "plans": lambda: plans_section(learner),
         "interventions": lambda: interventions_section(learner),
         "contacts": lambda: contacts_section(learner),
+        "behaviour": lambda: behaviour_reports.transfer_section(scope, learner),
         "concerns": lambda: concerns_section(scope, learner, pastoral_only=True),
     }
     sections = []

@@ -194,6 +194,11 @@ def _not_found(world: World) -> HttpResponse:
     )
 
 
+def _home_as_head_of_year(world: World) -> HttpResponse:
+    """The home page with the panels a head of year sees (behaviour's)."""
+    return _as(world, "hoy").get(reverse("home"))
+
+
 def _bad_host(world: World) -> HttpResponse:
     return Client().get("/", HTTP_HOST="not-our-host.example")
 
@@ -311,6 +316,7 @@ VISITS: dict[str, tuple[Callable[[World], HttpResponse], tuple[int, ...]]] = {
     # 400 before the caseload app's move to one invalid status, 422 after.
     "reallocation refused": (_reallocate_refused, (400, 422)),
     "another school's learner": (_not_found, (404,)),
+    "home: the head of year's panels": (_home_as_head_of_year, (200,)),
     "a forged Host header": (_bad_host, (400,)),
     "server error": (_server_error, (500,)),
     "invitation: choose a password": (_invitation_page, (200,)),

@@ -160,6 +160,7 @@ ROUTES = [
     Route("attendance:learner", _learners),
     # Behaviour: separate from safeguarding; its learner page is tried for every learner.
     Route("behaviour:learner", _learners),
+    Route("behaviour:analysis"),
     # Suspensions: the lists and the record form for every learner (never concern content).
     Route("behaviour:exclusion-list"),
     Route("behaviour:exclusion-notices"),
