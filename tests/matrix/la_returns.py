@@ -42,16 +42,20 @@ def _notified(learner_attr: str, school_attr: str = "school") -> Any:
 
         learner = getattr(w, learner_attr)
         today = dt.date.today()
-        w.notification = LaAbsenceNotification.objects.create(
-            school=getattr(w, school_attr),
+        # get_or_create: the role walk runs every setup in one world, and two
+        # cases may each notify the same learner's run.
+        w.notification, _ = LaAbsenceNotification.objects.get_or_create(
             learner=learner,
             run_start=today - dt.timedelta(days=16),
-            run_end=today,
-            school_days=12,
-            notified_on=today,
-            how="email",
-            la_reference="EWS-1",
-            notified_by=w.outsider if school_attr == "other_school" else w.user("senco"),
+            defaults={
+                "school": getattr(w, school_attr),
+                "run_end": today,
+                "school_days": 12,
+                "notified_on": today,
+                "how": "email",
+                "la_reference": "EWS-1",
+                "notified_by": w.outsider if school_attr == "other_school" else w.user("senco"),
+            },
         )
 
     return setup
