@@ -118,7 +118,11 @@ class BundleForTransferForm(forms.Form):
     """Which CP transfer the bundle goes with (its receipt then confirms it)."""
 
     transfer = forms.TypedChoiceField(
-        label="Send with the CP file transfer", coerce=int, required=False, empty_value=None
+        label="Send with the CP file transfer",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, transfers=(), **kwargs):  # type: ignore[no-untyped-def]
